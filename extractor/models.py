@@ -1,0 +1,206 @@
+"""pydantic records: the contract between the stages, and the shape of the stored rows.
+
+Offsets convention: every finding points into one *section text*. ``section_index`` 0 is the
+title; 1..n are the abstract sections in order (``Article.texts()`` lists them). ``start`` and
+``end`` are 0-based, end-exclusive offsets into that text, so
+``article.texts()[f.section_index][1][f.start:f.end] == f.text`` always holds
+(``ArticleRecord`` checks it). ``section`` is the human label: ``"title"``, the abstract
+section label (``"Results"``), or ``"abstract"`` for an unlabelled abstract.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Operator = Literal["=", "<", ">", "<=", ">="]
+TITLE = "title"
+UNLABELLED = "abstract"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Section(Record):
+    """One AbstractText: its label as printed, the NLM category, and the normalised text."""
+
+    label: str | None = None
+    category: str | None = None
+    text: str
+
+
+class MeshHeading(Record):
+    ui: str | None = None
+    name: str
+    major_topic: bool = False
+    qualifiers: list[str] = Field(default_factory=list)
+
+
+class Chemical(Record):
+    ui: str | None = None
+    name: str
+    registry_number: str | None = None
+
+
+class Article(Record):
+    """A parsed PubMed record (from efetch XML or the abstract page)."""
+
+    pmid: str = Field(pattern=r"^[1-9][0-9]{0,8}$")
+    title: str = ""
+    sections: list[Section] = Field(default_factory=list)
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    pmcid: str | None = None
+    language: str | None = None
+    publication_types: list[str] = Field(default_factory=list)
+    mesh_headings: list[MeshHeading] = Field(default_factory=list)
+    chemicals: list[Chemical] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    retracted: bool = False
+    kind: Literal["article", "book", "deleted"] = "article"
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(section label, text) for the title (index 0) and each abstract section (1..n)."""
+        out = [(TITLE, self.title)]
+        for section in self.sections:
+            out.append((section.label or UNLABELLED, section.text))
+        return out
+
+    @property
+    def abstract(self) -> str:
+        """The abstract as one string: sections joined by a space, labels left out."""
+        return " ".join(section.text for section in self.sections)
+
+    @property
+    def has_abstract(self) -> bool:
+        return any(section.text for section in self.sections)
+
+
+class Evidence(Record):
+    """Where a finding was read: the exact text and its place in one section."""
+
+    text: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    section: str
+    section_index: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _offsets_match_text(self) -> "Evidence":
+        if self.end - self.start != len(self.text):
+            raise ValueError(
+                f"offsets {self.start}-{self.end} do not span the {len(self.text)} characters of {self.text!r}"
+            )
+        return self
+
+
+class PValue(Evidence):
+    """``P = .002``: operator and value as written; ``sentence`` is the outcome sentence."""
+
+    operator: Operator
+    value: float = Field(ge=0, le=1)
+    sentence: str
+
+
+class SampleSize(Evidence):
+    """A participant count. ``role`` says whether it is the study total or one arm."""
+
+    value: int = Field(ge=1)
+    role: Literal["total", "arm", "sum_of_arms"] = "total"
+    chosen: bool = False
+    score: float = 0.0
+    sentence: str
+
+
+class ResponseCount(Evidence):
+    """``12 of 13 patients``: responders out of a group, with the percent when printed."""
+
+    responders: int = Field(ge=0)
+    total: int = Field(ge=1)
+    percent: float | None = Field(default=None, ge=0, le=100)
+    arm: str | None = None
+    sentence: str
+
+    @model_validator(mode="after")
+    def _responders_within_total(self) -> "ResponseCount":
+        if self.responders > self.total:
+            raise ValueError(f"responders {self.responders} exceed total {self.total}")
+        return self
+
+
+class Mention(Evidence):
+    """One occurrence of a drug or condition name in the text."""
+
+    name: str
+    identifier: str | None = None
+
+
+class Drug(Record):
+    """A drug of the article, with the first mention as evidence (none for the chemical list)."""
+
+    name: str
+    identifier: str | None = None
+    source: Literal["text", "chemical_list"]
+    studied: bool = False
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Condition(Record):
+    """A condition of the article (MeSH disease), from the text or from its MeSH headings."""
+
+    name: str
+    mesh_id: str | None = None
+    source: Literal["text", "mesh_heading"]
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Doubt(Record):
+    """A value the extractor saw but rejected or distrusts, kept so a reviewer can check it."""
+
+    field: Literal["p_values", "sample_size", "response_counts", "drugs", "conditions"]
+    reason: str
+    text: str
+    section: str | None = None
+    section_index: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class Findings(Record):
+    """Everything extracted from one article."""
+
+    drugs: list[Drug] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    sample_size: int | None = None
+    sample_sizes: list[SampleSize] = Field(default_factory=list)
+    response_counts: list[ResponseCount] = Field(default_factory=list)
+    p_values: list[PValue] = Field(default_factory=list)
+    doubts: list[Doubt] = Field(default_factory=list)
+
+
+class ArticleRecord(Findings):
+    """What ``extract --json`` prints and the store keeps: the article plus its findings."""
+
+    pmid: str = Field(pattern=r"^[1-9][0-9]{0,8}$")
+    title: str
+    article: Article
+    extractor_version: str
+
+    @model_validator(mode="after")
+    def _evidence_points_into_text(self) -> "ArticleRecord":
+        texts = self.article.texts()
+        spans: list[Evidence] = [*self.sample_sizes, *self.response_counts, *self.p_values]
+        for item in [*self.drugs, *self.conditions]:
+            spans.extend(item.mentions)
+        for span in spans:
+            if span.section_index >= len(texts):
+                raise ValueError(f"section_index {span.section_index} out of range for {span.text!r}")
+            label, text = texts[span.section_index]
+            if text[span.start:span.end] != span.text:
+                raise ValueError(
+                    f"evidence {span.text!r} is not at {span.start}-{span.end} of section {label!r}"
+                )
+        return self
