@@ -1,0 +1,692 @@
+"""Save ``ArticleRecord``s into SQLite with sqlite-utils, in a shape Datasette shows well.
+
+The only module that imports ``sqlite_utils``. Layout (see ``TABLES``):
+
+- ``articles``: one row per PMID. Column names are the record's field names
+  (``model_dump(mode="json")``); ``abstract`` is the sections joined by a space;
+  ``record_json`` keeps the whole record exactly as ``extract --json`` prints it
+  (``load_record`` returns it). Full-text search on ``title`` and ``abstract``.
+- ``sections``: ``Article.texts()`` as rows, so ``section_index`` 0 is the title and every
+  finding's ``(pmid, section_index)`` joins to the text its ``start``/``end`` point into.
+- one table per finding list (``sample_sizes``, ``response_counts``, ``p_values``, ``doubts``)
+  keyed by ``(pmid, position)``, ``position`` being the item's place in the record's list.
+- ``drugs``/``conditions`` are lookup tables (unique ``name``); ``article_drugs`` and
+  ``article_conditions`` link them to articles with the first mention as evidence.
+- ``raw_records``: the bytes as fetched or read, keyed by PMID and deliberately *without* a
+  foreign key to ``articles``: the raw record is saved first, so it is kept even when parsing
+  or extraction fails, and ``--reprocess`` can rebuild everything from it.
+- ``failures``: the last error seen for a PMID (cleared when the PMID is saved).
+
+Re-saving a PMID replaces all of its rows in one transaction, so there are never duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from extractor.errors import ExtractorError
+from extractor.models import ArticleRecord, Condition, Drug, Mention
+
+SOURCES = ("efetch", "page", "xml-file", "html-file")
+SIGNIFICANCE_LEVEL = 0.05
+
+Json = dict[str, Any]
+
+
+class StoreError(ExtractorError):
+    """The SQLite database could not be opened, read or written."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The declared shape. Each table: columns (name -> Python type), pk, foreign keys
+# (column, other table, other column), not_null. Column order is the order shown in Datasette.
+# ---------------------------------------------------------------------------------------------
+
+_EVIDENCE_COLUMNS: dict[str, type] = {
+    "text": str,
+    "start": int,
+    "end": int,
+    "section": str,
+    "section_index": int,
+}
+_TO_ARTICLE = ("pmid", "articles", "pmid")
+
+TABLES: dict[str, Json] = {
+    "articles": {
+        "columns": {
+            "pmid": str,
+            "title": str,
+            "abstract": str,
+            "journal": str,
+            "year": int,
+            "doi": str,
+            "pmcid": str,
+            "language": str,
+            "publication_types": str,  # JSON list, for Datasette's _facet_array
+            "keywords": str,  # JSON list
+            "retracted": bool,
+            "kind": str,
+            "has_abstract": bool,
+            "sample_size": int,  # the chosen total, or null
+            "extractor_version": str,
+            "source": str,
+            "fetched_at": str,
+            "extracted_at": str,
+            "record_json": str,
+        },
+        "pk": "pmid",
+        "not_null": ["title", "kind", "extractor_version", "source", "record_json"],
+    },
+    "sections": {
+        "columns": {
+            "pmid": str,
+            "section_index": int,
+            "section": str,  # the name findings use: "title", the label, or "abstract"
+            "label": str,  # the label as printed, null when unlabelled
+            "category": str,  # NLM category (BACKGROUND, METHODS, ...)
+            "text": str,
+        },
+        "pk": ("pmid", "section_index"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["section", "text"],
+    },
+    "drugs": {
+        "columns": {"id": int, "name": str, "identifier": str},
+        "pk": "id",
+        "not_null": ["name"],
+    },
+    "article_drugs": {
+        "columns": {
+            "pmid": str,
+            "drug_id": int,
+            "source": str,
+            "studied": bool,
+            **_EVIDENCE_COLUMNS,
+            "mention_count": int,
+        },
+        "pk": ("pmid", "drug_id", "source"),
+        "foreign_keys": [_TO_ARTICLE, ("drug_id", "drugs", "id")],
+        "not_null": ["mention_count"],
+    },
+    "conditions": {
+        "columns": {"id": int, "name": str, "mesh_id": str},
+        "pk": "id",
+        "not_null": ["name"],
+    },
+    "article_conditions": {
+        "columns": {
+            "pmid": str,
+            "condition_id": int,
+            "source": str,
+            **_EVIDENCE_COLUMNS,
+            "mention_count": int,
+        },
+        "pk": ("pmid", "condition_id", "source"),
+        "foreign_keys": [_TO_ARTICLE, ("condition_id", "conditions", "id")],
+        "not_null": ["mention_count"],
+    },
+    "mesh_headings": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "ui": str,
+            "name": str,
+            "major_topic": bool,
+            "qualifiers": str,  # JSON list
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["name"],
+    },
+    "chemicals": {
+        "columns": {"pmid": str, "position": int, "ui": str, "name": str, "registry_number": str},
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["name"],
+    },
+    "publication_types": {
+        "columns": {"pmid": str, "name": str},
+        "pk": ("pmid", "name"),
+        "foreign_keys": [_TO_ARTICLE],
+    },
+    "sample_sizes": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "value": int,
+            "role": str,
+            "chosen": bool,
+            "score": float,
+            **_EVIDENCE_COLUMNS,
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["value", "text"],
+    },
+    "response_counts": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "responders": int,
+            "total": int,
+            "percent": float,
+            "arm": str,
+            **_EVIDENCE_COLUMNS,
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["responders", "total", "text"],
+    },
+    "p_values": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "operator": str,
+            "value": float,
+            "significant": bool,  # "=", "<" or "<=" a value below SIGNIFICANCE_LEVEL
+            **_EVIDENCE_COLUMNS,
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["operator", "value", "text"],
+    },
+    "doubts": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "field": str,
+            "reason": str,
+            **_EVIDENCE_COLUMNS,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["field", "reason"],
+    },
+    "raw_records": {
+        "columns": {"pmid": str, "source": str, "content": str, "fetched_at": str},
+        "pk": "pmid",
+        "not_null": ["source", "content"],
+    },
+    "failures": {
+        "columns": {"pmid": str, "stage": str, "error": str, "message": str, "failed_at": str},
+        "pk": "pmid",
+        "not_null": ["stage", "message"],
+    },
+}
+
+# Child tables of an article, in the order they are emptied before a re-save.
+ARTICLE_CHILD_TABLES = tuple(
+    name for name, spec in TABLES.items() if _TO_ARTICLE in spec.get("foreign_keys", [])
+)
+
+# (table, columns, unique). Every foreign-key column gets an index as well (see _index_specs).
+INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
+    ("drugs", ("name",), True),
+    ("conditions", ("name",), True),
+    ("articles", ("year",), False),
+    ("articles", ("extractor_version",), False),
+    ("p_values", ("value",), False),
+]
+
+FTS: dict[str, list[str]] = {"articles": ["title", "abstract"]}
+
+VIEWS: dict[str, str] = {
+    # One row per article: what was found, in a line each.
+    "article_findings": """
+select
+  a.pmid,
+  a.title,
+  a.journal,
+  a.year,
+  a.kind,
+  a.retracted,
+  (select group_concat(name, '; ') from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid and ad.studied order by d.name)) as studied_drugs,
+  (select group_concat(name, '; ') from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid order by d.name)) as drugs,
+  (select group_concat(name, '; ') from (
+     select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
+     where ac.pmid = a.pmid order by c.name)) as conditions,
+  a.sample_size,
+  (select group_concat(counts, '; ') from (
+     select rc.responders || '/' || rc.total as counts from response_counts rc
+     where rc.pmid = a.pmid order by rc.position)) as response_counts,
+  (select group_concat(text, '; ') from (
+     select p.text from p_values p where p.pmid = a.pmid order by p.position)) as p_values,
+  (select min(p.value) from p_values p where p.pmid = a.pmid) as min_p_value,
+  (select count(*) from p_values p where p.pmid = a.pmid and p.significant) as significant_p_values,
+  (select count(*) from doubts dt where dt.pmid = a.pmid) as doubts,
+  a.extractor_version,
+  a.extracted_at
+from articles a
+""",
+    # The reviewer's list of articles in Datasette: drugs, conditions and publication types as
+    # JSON lists (for facets), a PubMed link, and ``rowid`` so the articles_fts search box works
+    # here too (extractor/data/metadata.yml names articles_fts as this view's fts_table).
+    "article_overview": """
+select
+  a.pmid,
+  'https://pubmed.ncbi.nlm.nih.gov/' || a.pmid || '/' as pubmed_url,
+  a.title,
+  a.journal,
+  a.year,
+  a.publication_types,
+  (select json_group_array(name) from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid order by d.name)) as drugs,
+  (select json_group_array(name) from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid and ad.studied order by d.name)) as studied_drugs,
+  (select json_group_array(name) from (
+     select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
+     where ac.pmid = a.pmid order by c.name)) as conditions,
+  a.sample_size,
+  (select group_concat(counts, '; ') from (
+     select rc.responders || '/' || rc.total as counts from response_counts rc
+     where rc.pmid = a.pmid order by rc.position)) as response_counts,
+  (select group_concat(text, '; ') from (
+     select p.text from p_values p where p.pmid = a.pmid order by p.position)) as p_values,
+  case when exists (select 1 from p_values p where p.pmid = a.pmid)
+    then exists (select 1 from p_values p where p.pmid = a.pmid and p.significant)
+  end as significant,
+  a.retracted,
+  (select count(*) from doubts dt where dt.pmid = a.pmid) as doubts,
+  a.language,
+  a.kind,
+  a.rowid as rowid
+from articles a
+order by a.year desc, cast(a.pmid as integer) desc
+""",
+    # Every finding with its evidence, one row each, for review against the section text.
+    "evidence": """
+select ad.pmid, 'drugs' as field, d.name as value, ad.text, ad.section, ad.section_index,
+  ad.start, ad."end"
+from article_drugs ad join drugs d on d.id = ad.drug_id where ad.text is not null
+union all
+select ac.pmid, 'conditions', c.name, ac.text, ac.section, ac.section_index, ac.start, ac."end"
+from article_conditions ac join conditions c on c.id = ac.condition_id where ac.text is not null
+union all
+select pmid, 'sample_size', cast(value as text), text, section, section_index, start, "end"
+from sample_sizes
+union all
+select pmid, 'response_counts', responders || '/' || total, text, section, section_index,
+  start, "end"
+from response_counts
+union all
+select pmid, 'p_values', operator || ' ' || value, text, section, section_index, start, "end"
+from p_values
+""",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening and shaping the database
+# ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _sqlite_errors(action: str) -> Iterator[None]:
+    """Turn sqlite3 errors (unwritable file, locked database, ...) into a one-line StoreError."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StoreError(f"{action}: {error}") from error
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) the database at ``path`` and ensure its shape."""
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"cannot open database {path}: it is a directory")
+    with _sqlite_errors(f"cannot open database {path}"):
+        db = Database(path)
+        db.execute("select count(*) from sqlite_master").fetchone()
+    ensure_db_shape(db)
+    return db
+
+
+def _index_specs() -> list[tuple[str, tuple[str, ...], bool]]:
+    specs = list(INDEXES)
+    for table, spec in TABLES.items():
+        for column, _, _ in spec.get("foreign_keys", []):
+            specs.append((table, (column,), False))
+    return specs
+
+
+def _ensure_tables(db: Database) -> None:
+    for name, spec in TABLES.items():
+        table = db.table(name)
+        if not table.exists():
+            db.create_table(name, spec["columns"], pk=spec["pk"],
+                            foreign_keys=spec.get("foreign_keys"), not_null=spec.get("not_null"))
+            continue
+        # a database made by an older version: add the columns it lacks
+        existing = table.columns_dict
+        for column, column_type in spec["columns"].items():
+            if column not in existing:
+                table.add_column(column, column_type)
+
+
+def _ensure_indexes(db: Database) -> None:
+    for name, columns, unique in _index_specs():
+        db.table(name).create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}",
+                                    unique=unique, if_not_exists=True)
+
+
+def _ensure_fts(db: Database) -> None:
+    for name, columns in FTS.items():
+        table = db.table(name)
+        if table.detect_fts() is None:
+            table.enable_fts(columns, create_triggers=True, tokenize="porter")
+
+
+def _ensure_views(db: Database) -> None:
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+def ensure_db_shape(db: Database) -> None:
+    """Create the tables, foreign keys, indexes, full-text search and views. Safe to re-run.
+
+    Existing tables keep their rows; columns added to ``TABLES`` since they were created are
+    added, and changed views replaced. Also turns on foreign-key enforcement for this
+    connection. ``save_record`` and ``save_raw`` expect a database shaped by this (or by
+    ``open_db``).
+    """
+    with _sqlite_errors("cannot set up the database"):
+        if not db.conn.in_transaction:
+            db.execute("PRAGMA foreign_keys = ON")
+        with db.atomic():
+            _ensure_tables(db)
+            _ensure_indexes(db)
+            _ensure_fts(db)
+            _ensure_views(db)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows from a record
+# ---------------------------------------------------------------------------------------------
+
+
+def _timestamp(moment: datetime | None = None) -> str:
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def is_significant(operator: str, value: float) -> bool:
+    """``P = .002``, ``P < .05``, ``P <= .01`` are below 0.05; ``P > .05``, ``P = .05`` are not."""
+    return operator in ("=", "<", "<=") and value < SIGNIFICANCE_LEVEL
+
+
+def _article_row(record: ArticleRecord, source: str, fetched_at: str | None,
+                 extracted_at: str) -> Json:
+    article = record.article
+    return {
+        "pmid": record.pmid,
+        "title": record.title,
+        "abstract": article.abstract,
+        "journal": article.journal,
+        "year": article.year,
+        "doi": article.doi,
+        "pmcid": article.pmcid,
+        "language": article.language,
+        "publication_types": json.dumps(article.publication_types),
+        "keywords": json.dumps(article.keywords),
+        "retracted": article.retracted,
+        "kind": article.kind,
+        "has_abstract": article.has_abstract,
+        "sample_size": record.sample_size,
+        "extractor_version": record.extractor_version,
+        "source": source,
+        "fetched_at": fetched_at,
+        "extracted_at": extracted_at,
+        "record_json": json.dumps(record.model_dump(mode="json"), ensure_ascii=False),
+    }
+
+
+def _section_rows(record: ArticleRecord) -> list[Json]:
+    labels: list[str | None] = [None] + [s.label for s in record.article.sections]
+    categories: list[str | None] = [None] + [s.category for s in record.article.sections]
+    return [
+        {
+            "pmid": record.pmid,
+            "section_index": index,
+            "section": section,
+            "label": labels[index],
+            "category": categories[index],
+            "text": text,
+        }
+        for index, (section, text) in enumerate(record.article.texts())
+    ]
+
+
+def _listed_rows(pmid: str, items: list[Any]) -> list[Json]:
+    """``{"pmid", "position", **item fields}`` for each item of a finding list."""
+    return [
+        {"pmid": pmid, "position": position, **item.model_dump(mode="json")}
+        for position, item in enumerate(items)
+    ]
+
+
+def _first_mention(mentions: list[Mention]) -> Json:
+    """The evidence columns of the earliest mention (all null when there is none)."""
+    if not mentions:
+        return dict.fromkeys(_EVIDENCE_COLUMNS)
+    first = min(mentions, key=lambda m: (m.section_index, m.start))
+    return {column: getattr(first, column) for column in _EVIDENCE_COLUMNS}
+
+
+def _lookup_id(db: Database, table: str, name: str, extra: str, value: str | None) -> int:
+    """Id of the ``name`` row of a lookup table, inserting it; fills ``extra`` if it was null."""
+    row = db.execute(f"select id, {extra} from {table} where name = ?", [name]).fetchone()
+    if row is None:
+        return int(db.table(table).insert({"name": name, extra: value}).last_pk)
+    if row[1] is None and value is not None:
+        db.execute(f"update {table} set {extra} = ? where id = ?", [value, row[0]])
+    return int(row[0])
+
+
+def _link_rows(db: Database, pmid: str, items: list[Drug] | list[Condition]) -> list[Json]:
+    """article_drugs / article_conditions rows, one per (name, source).
+
+    Should an extractor list the same name and source twice, the two become one row: mentions
+    counted together, studied if either is, the earliest mention as evidence.
+    """
+    groups: dict[tuple[int, str], list[Drug | Condition]] = {}
+    for item in items:
+        if isinstance(item, Drug):
+            item_id = _lookup_id(db, "drugs", item.name, "identifier", item.identifier)
+        else:
+            item_id = _lookup_id(db, "conditions", item.name, "mesh_id", item.mesh_id)
+        groups.setdefault((item_id, item.source), []).append(item)
+    rows = []
+    for (item_id, source), group in groups.items():
+        mentions = [mention for item in group for mention in item.mentions]
+        row: Json = {"pmid": pmid}
+        if isinstance(group[0], Drug):
+            row |= {"drug_id": item_id, "source": source,
+                    "studied": any(isinstance(item, Drug) and item.studied for item in group)}
+        else:
+            row |= {"condition_id": item_id, "source": source}
+        rows.append(row | _first_mention(mentions) | {"mention_count": len(mentions)})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise StoreError(f"unknown source {source!r}: expected one of {', '.join(SOURCES)}")
+
+
+def _raw_row(pmid: str, raw: bytes, source: str, fetched_at: str) -> Json:
+    # Text when the bytes are UTF-8 (XML and HTML are), so Datasette shows it; else a BLOB.
+    try:
+        content: str | bytes = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        content = raw
+    return {"pmid": pmid, "source": source, "content": content, "fetched_at": fetched_at}
+
+
+def _upsert_raw(db: Database, pmid: str, raw: bytes, source: str,
+                fetched_at: datetime | None) -> str:
+    """Write the raw record; returns its ``fetched_at``. Saving the same bytes again (a
+    ``--reprocess``, or ``save_record`` after ``save_raw``) keeps the original time."""
+    row = _raw_row(pmid, raw, source, _timestamp(fetched_at))
+    if fetched_at is None:
+        stored = db.execute(
+            "select source, content, fetched_at from raw_records where pmid = ?", [pmid]
+        ).fetchone()
+        if stored is not None and stored[:2] == (row["source"], row["content"]) and stored[2]:
+            return str(stored[2])
+    db.table("raw_records").upsert(row, pk="pmid")
+    return str(row["fetched_at"])
+
+
+def save_raw(db: Database, pmid: str, raw: bytes, source: str,
+             fetched_at: datetime | None = None) -> None:
+    """Keep the raw record of ``pmid`` (replacing a different one), before any parsing.
+
+    ``fetched_at`` defaults to now, or to the stored time when the same bytes are saved again.
+    """
+    _check_source(source)
+    with _sqlite_errors(f"cannot save the raw record of PMID {pmid}"), db.atomic():
+        _upsert_raw(db, pmid, raw, source, fetched_at)
+
+
+def save_failure(db: Database, pmid: str, stage: str, error: Exception) -> None:
+    """Remember why ``pmid`` failed (``stage``: "fetch", "parse", "extract", ...)."""
+    row = {
+        "pmid": pmid,
+        "stage": stage,
+        "error": type(error).__name__,
+        "message": str(error),
+        "failed_at": _timestamp(),
+    }
+    with _sqlite_errors(f"cannot save the failure of PMID {pmid}"), db.atomic():
+        db.table("failures").upsert(row, pk="pmid")
+
+
+def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: str,
+                fetched_at: datetime | None = None,
+                extracted_at: datetime | None = None) -> None:
+    """Store ``record`` (and ``raw``, when given), replacing whatever the PMID had, atomically.
+
+    ``source`` says where the record came from: one of ``SOURCES``. ``fetched_at`` defaults
+    to that of the stored raw record when there is one with the same bytes (or ``raw`` is
+    None), else to now; ``extracted_at`` defaults to now.
+    """
+    _check_source(source)
+    pmid = record.pmid
+    with _sqlite_errors(f"cannot save PMID {pmid}"), db.atomic():
+        fetched: str | None
+        if raw is not None:
+            fetched = _upsert_raw(db, pmid, raw, source, fetched_at)
+        elif fetched_at is not None:
+            fetched = _timestamp(fetched_at)
+        else:
+            row = db.execute("select fetched_at from raw_records where pmid = ?", [pmid]).fetchone()
+            fetched = row[0] if row else None
+        db.table("articles").upsert(
+            _article_row(record, source, fetched, _timestamp(extracted_at)), pk="pmid"
+        )
+        for table in ARTICLE_CHILD_TABLES:
+            db.execute(f"delete from {table} where pmid = ?", [pmid])
+        article = record.article
+        p_values = _listed_rows(pmid, record.p_values)
+        for row in p_values:
+            row["significant"] = is_significant(row["operator"], row["value"])
+        children: dict[str, list[Json]] = {
+            "sections": _section_rows(record),
+            "mesh_headings": _listed_rows(pmid, article.mesh_headings),
+            "chemicals": _listed_rows(pmid, article.chemicals),
+            "publication_types": [
+                {"pmid": pmid, "name": name} for name in dict.fromkeys(article.publication_types)
+            ],
+            "article_drugs": _link_rows(db, pmid, record.drugs),
+            "article_conditions": _link_rows(db, pmid, record.conditions),
+            "sample_sizes": _listed_rows(pmid, record.sample_sizes),
+            "response_counts": _listed_rows(pmid, record.response_counts),
+            "p_values": p_values,
+            "doubts": _listed_rows(pmid, record.doubts),
+        }
+        for row in children["mesh_headings"]:
+            row["qualifiers"] = json.dumps(row["qualifiers"])
+        for table, rows in children.items():
+            if rows:
+                db.table(table).insert_all(rows)
+        db.execute("delete from failures where pmid = ?", [pmid])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+
+
+def stored_pmids(db: Database, extractor_version: str | None = None) -> set[str]:
+    """PMIDs with a stored article (made by ``extractor_version``, when given)."""
+    if not db.table("articles").exists():
+        return set()
+    with _sqlite_errors("cannot read the stored PMIDs"):
+        if extractor_version is None:
+            rows = db.execute("select pmid from articles")
+        else:
+            rows = db.execute("select pmid from articles where extractor_version = ?",
+                              [extractor_version])
+        return {row[0] for row in rows}
+
+
+def load_record(db: Database, pmid: str) -> Json | None:
+    """The record of ``pmid`` as stored (the JSON ``extract --json`` prints), or None."""
+    if not db.table("articles").exists():
+        return None
+    with _sqlite_errors(f"cannot read PMID {pmid}"):
+        row = db.execute("select record_json from articles where pmid = ?", [pmid]).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def load_article_record(db: Database, pmid: str) -> ArticleRecord | None:
+    """``load_record`` validated back into an ``ArticleRecord``."""
+    data = load_record(db, pmid)
+    return None if data is None else ArticleRecord.model_validate(data)
+
+
+def count_raw_records(db: Database) -> int:
+    """How many raw records are stored (what ``--reprocess`` will go through)."""
+    if not db.table("raw_records").exists():
+        return 0
+    with _sqlite_errors("cannot count the raw records"):
+        return int(db.execute("select count(*) from raw_records").fetchone()[0])
+
+
+def iter_raw_records(db: Database,
+                     pmids: list[str] | None = None) -> Iterator[tuple[str, str, bytes]]:
+    """``(pmid, source, raw bytes)`` of the stored raw records (only ``pmids``, when given),
+    in PMID order. Reads one record at a time, so the caller may save while iterating."""
+    if not db.table("raw_records").exists():
+        return
+    with _sqlite_errors("cannot read the raw records"):
+        stored = [row[0] for row in db.execute("select pmid from raw_records")]
+    wanted = stored if pmids is None else sorted(set(stored) & set(pmids))
+    for pmid in sorted(wanted, key=int):
+        with _sqlite_errors(f"cannot read the raw record of PMID {pmid}"):
+            source, content = db.execute(
+                "select source, content from raw_records where pmid = ?", [pmid]
+            ).fetchone()
+        yield pmid, source, content.encode("utf-8") if isinstance(content, str) else bytes(content)
