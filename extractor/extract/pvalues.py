@@ -1,0 +1,187 @@
+"""Article -> P values: ``P = .002``, ``p<0.001``, ``P for trend = 0.01``, ``P = 2 × 10^-5``.
+
+Each value found in the title or an abstract section becomes a ``PValue`` with the operator and
+the number as written, the exact evidence text and its offsets, and the enclosing sentence.
+A list after one P (``P < 0.05, 0.01 and 0.001, respectively``) gives one ``PValue`` per value,
+each with its own span. What is seen but not kept goes to ``doubts``:
+
+- values outside [0, 1] (``P = 1.5``, ``P < 5``) and percentages (``P<5%``);
+- ``P = NS`` (no number);
+- significance thresholds (``A P value < 0.05 was considered significant``), which state the
+  test level, not a result.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from extractor.models import Article, Doubt, Operator, PValue
+from extractor.patterns import (
+    P_LIST_ITEM_RE,
+    P_NOT_SIGNIFICANT_RE,
+    P_VALUE_RE,
+    SIGNIFICANCE_THRESHOLD_AFTER_RE,
+    SIGNIFICANCE_THRESHOLD_BEFORE_RE,
+)
+from extractor.sentences import split_sentences
+
+FIELD = "p_values"
+
+# Comparator as written (lower-cased, spaces removed) -> operator.
+_OPERATORS: dict[str, Operator] = {
+    "=": "=", "\uff1d": "=", "equalto": "=", "equals": "=", "equalled": "=", "equaled": "=",
+    "<": "<", "\uff1c": "<", "lessthan": "<", "lowerthan": "<", "smallerthan": "<",
+    "below": "<", "under": "<",
+    ">": ">", "\uff1e": ">", "greaterthan": ">", "morethan": ">", "higherthan": ">",
+    "largerthan": ">", "above": ">",
+    "<=": "<=", "=<": "<=", "</=": "<=", "<or=": "<=", "\u2264": "<=", "\u2a7d": "<=",
+    "\u2266": "<=", "lessthanorequalto": "<=", "lowerthanorequalto": "<=",
+    "smallerthanorequalto": "<=",
+    ">=": ">=", "=>": ">=", ">/=": ">=", ">or=": ">=", "\u2265": ">=", "\u2a7e": ">=",
+    "\u2267": ">=", "greaterthanorequalto": ">=", "morethanorequalto": ">=",
+    "higherthanorequalto": ">=", "largerthanorequalto": ">=",
+}
+
+_SUPERSCRIPTS = str.maketrans(
+    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789"
+)
+_MINUSES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u207b": "-", " ": None})
+
+
+@dataclass(frozen=True)
+class PValueHit:
+    """One value read from the text, before it is checked and turned into a PValue."""
+
+    start: int
+    end: int
+    operator: Operator
+    value: float
+    percent: bool
+
+
+def parse_operator(written: str | None) -> Operator:
+    """``"< or ="`` -> ``"<="``, ``"less than"`` -> ``"<"``; no comparator means ``"="``.
+
+    >>> parse_operator("<or=")
+    '<='
+    """
+    if written is None:
+        return "="
+    key = re.sub(r"\s+", "", written.lower())
+    if key.startswith("=") and len(key) == 2 and key[1] in "<>\u2264\u2265":
+        # "p = <0.001" (with a space) reads as "<"; "=<" typed as one token reads as "<="
+        key = key if written.strip() in ("=<", "=>") else key[1]
+    return _OPERATORS[key]
+
+
+def parse_number(match: re.Match[str]) -> float:
+    """The float of a ``P_NUMBER`` / ``P_LIST_ITEM`` match: ``.002``, ``2 × 10^-5``, ``2.1e-5``."""
+    groups = match.groupdict()
+    names = ("exponent", "exponent_b", "exponent_c", "exponent_d")
+    exponent = next((groups[name] for name in names if groups.get(name)), None)
+    if exponent is None and groups.get("sup_exponent"):
+        exponent = "-" + groups["sup_exponent"].translate(_SUPERSCRIPTS)
+    if exponent is not None:
+        mantissa = (groups.get("mantissa") or "1").replace("\u00b7", ".")
+        return float(f"{mantissa}e{exponent.translate(_MINUSES)}")
+    if groups.get("e_exponent"):
+        return float(f"{groups['e_mantissa']}e{groups['e_exponent'].translate(_MINUSES)}")
+    if groups.get("split_decimal"):
+        return float(groups["split_decimal"].replace(" ", ""))
+    if groups.get("comma_decimal"):
+        return float(groups["comma_decimal"].replace(",", "."))
+    return float(groups["number"].replace("\u00b7", "."))
+
+
+def _is_threshold(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """True for a significance level ("P < 0.05 was considered significant"), not a result."""
+    after = text[end:end + 120]
+    before = text[max(sentence_start, start - 80):start]
+    return bool(
+        SIGNIFICANCE_THRESHOLD_AFTER_RE.search(after)
+        or SIGNIFICANCE_THRESHOLD_BEFORE_RE.search(before)
+    )
+
+
+def find_p_values(text: str) -> list[PValueHit]:
+    """Every P value in ``text``: the head match and any list items after it."""
+    hits: list[PValueHit] = []
+    for match in P_VALUE_RE.finditer(text):
+        if match.group("op") is None and match.group("link") is None and not match.group(
+            "value_word"
+        ):
+            continue  # "P 450", "p 53": a P and a number with nothing saying it is a P value
+        operator = parse_operator(match.group("op"))
+        hits.append(
+            PValueHit(match.start(), match.end(), operator, parse_number(match),
+                 bool(match.group("percent")))
+        )
+        if match.group("percent"):
+            continue
+        position = match.end()
+        while (item := P_LIST_ITEM_RE.match(text, position)) is not None:
+            item_operator = parse_operator(item.group("op")) if item.group("op") else operator
+            hits.append(
+                PValueHit(item.start("item"), item.end("item"), item_operator,
+                          parse_number(item), False)
+            )
+            position = item.end()
+    return hits
+
+
+def _sentence_bounds(spans: list[tuple[int, int]], ends: list[int], offset: int) -> tuple[int, int]:
+    index = min(bisect.bisect_right(ends, offset), len(spans) - 1)
+    return spans[index]
+
+
+def extract_p_values(article: Article, doubts: list[Doubt] | None = None) -> list[PValue]:
+    """P values of the title and abstract sections, in text order.
+
+    Rejected values (out of [0, 1], percentages, ``P = NS``, significance thresholds) are
+    appended to ``doubts`` when a list is given.
+    """
+    found: list[PValue] = []
+    for section_index, (label, text) in enumerate(article.texts()):
+        if not text:
+            continue
+        spans = split_sentences(text)
+        ends = [end for _, end in spans]
+        for hit in find_p_values(text):
+            evidence = text[hit.start:hit.end]
+            sentence_start, sentence_end = _sentence_bounds(spans, ends, hit.start)
+            reason = None
+            if hit.percent:
+                reason = "P value written as a percentage"
+            elif not 0.0 <= hit.value <= 1.0:
+                reason = f"P value {hit.value:g} outside [0, 1]"
+            elif _is_threshold(text, hit.start, hit.end, sentence_start):
+                reason = "significance threshold, not a result"
+            if reason is not None:
+                if doubts is not None:
+                    doubts.append(
+                        Doubt(field=FIELD, reason=reason, text=evidence, section=label,
+                              section_index=section_index, start=hit.start, end=hit.end)
+                    )
+                continue
+            found.append(
+                PValue(
+                    text=evidence,
+                    start=hit.start,
+                    end=hit.end,
+                    section=label,
+                    section_index=section_index,
+                    operator=hit.operator,
+                    value=hit.value,
+                    sentence=text[sentence_start:sentence_end],
+                )
+            )
+        if doubts is not None:
+            for match in P_NOT_SIGNIFICANT_RE.finditer(text):
+                doubts.append(
+                    Doubt(field=FIELD, reason="P value given as not significant, no number",
+                          text=match.group(), section=label, section_index=section_index,
+                          start=match.start(), end=match.end())
+                )
+    return found
