@@ -1,0 +1,710 @@
+"""Score the extractors against gold corpora (``extract evaluate``).
+
+Each gold document's title and abstract go through exactly the code ``extract`` runs
+(:func:`extractor.extract.extract_findings`), offline: the :class:`~extractor.models.Article`
+has the title as section 0 and the whole abstract as one unlabelled section 1, both passed
+through :func:`~extractor.text.map_chars` (one character for one, so offsets are unchanged).
+A PMID that is not 1-9 digits (or is null) is replaced by the placeholder ``"1"``.
+Predicted offsets are moved into gold ``TEXT`` (``title + " " + abstract``, or the abstract
+alone when the title is empty) by :func:`text_offset`.
+
+Which prediction is scored against which gold key (a key a corpus does not annotate, i.e. absent
+from a document's ``annotations``, is not scored for that document):
+
+- ``chemicals``, ``interventions``: every mention of every drug found in the text
+  (``drugs[].mentions`` with ``source == "text"``). ``interventions`` is reported but is not a
+  target: PICO and C-TrO interventions also cover procedures, placebo, drug classes.
+- ``diseases``, ``conditions``: every mention of every condition found in the text.
+- ``sample_size``: the chosen total, ``findings.sample_size``.
+- ``arm_sizes``: sample sizes with role ``"arm"``.
+- ``responders``: ``response_counts`` (their ``responders`` number).
+- ``p_values``: ``p_values``.
+
+Matching rules:
+
+- Mention fields. Predicted spans with identical offsets count once, and so do gold spans
+  (a corpus may give one span two identifiers). *Strict*: a prediction is right when its
+  offsets equal those of a gold span of the same document; each gold span and each prediction
+  is used at most once. *Lenient*: a prediction is right when it overlaps a gold span (shares
+  at least one character); pairs are one-to-one, and the pairing is the largest possible one
+  (greedy by end offset, which is optimal for intervals), so lenient counts are never below the
+  strict ones. Precision = right predictions / predictions, recall = matched gold / gold,
+  F1 = their harmonic mean. All counts are summed over the documents of a corpus (micro average).
+- ``sample_size``: scored on the documents with at least one gold ``sample_size`` span whose
+  ``value`` is not null. A document is correct when the chosen total equals one of those values.
+  accuracy = correct / those documents; coverage = documents with an answer / those documents;
+  accuracy when answered = correct / answered. An answer on a document whose gold has no total
+  is counted separately (``answered_without_gold``) and listed as a false positive.
+- ``responders`` and ``arm_sizes``: a gold span with a non-null ``value`` is found when some
+  predicted count states that number and its span overlaps the gold span. recall = found gold
+  spans / gold spans with a value; precision = predictions that found some gold span /
+  predictions (in the documents that annotate the field). Not one-to-one.
+- ``p_values``: a gold span is found when some predicted P value overlaps it; recall = found /
+  gold, precision = predictions overlapping some gold span / predictions. Among found spans,
+  *operator+value right* counts those where an overlapping prediction has the operator and the
+  value that :func:`parse_p_text` reads from the gold text (values equal within 1e-12
+  relative). A gold text without a number (``P = NS``) is counted as ``unparsed`` and left
+  out of that check.
+
+When a denominator is 0 the ratio is ``None`` (``-`` in the table); F1 is ``None`` only when
+there is neither gold nor prediction, else 0.0 if precision or recall is undefined or both
+are 0.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from extractor import __version__
+from extractor.errors import ExtractorError
+from extractor.gold import MENTION_FIELDS, GoldDoc, GoldSpan
+from extractor.models import Article, Evidence, Findings, Section
+from extractor.text import map_chars
+
+ExtractFn = Callable[[Article], Findings]
+ProgressFn = Callable[[int], None]
+ErrorKind = Literal["false_positive", "false_negative", "boundary"]
+
+PLACEHOLDER_PMID = "1"
+_PMID = re.compile(r"[1-9][0-9]{0,8}")
+# Fields a corpus may annotate but the extractor does not aim at (shown with a note).
+NOT_TARGETS = frozenset({"interventions"})
+# Table order of the fields.
+FIELD_ORDER = ("chemicals", "diseases", "conditions", "interventions", "sample_size",
+               "arm_sizes", "responders", "p_values")
+_SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
+
+
+class EvaluationError(ExtractorError):
+    """The extract function failed on, or returned an impossible span for, a gold document."""
+
+
+# --------------------------------------------------------------------------------------------
+# Building the input and reading the output of the extractor
+
+
+def build_article(doc: GoldDoc) -> Article:
+    """The Article ``extract`` would see: title as section 0, the abstract as section 1."""
+    pmid = doc.pmid if doc.pmid is not None and _PMID.fullmatch(doc.pmid) else PLACEHOLDER_PMID
+    return Article(pmid=pmid, title=map_chars(doc.title),
+                   sections=[Section(text=map_chars(doc.abstract))])
+
+
+def text_offset(title: str, section_index: int, offset: int) -> int:
+    """Move an offset into section ``section_index`` of :func:`build_article` into gold TEXT."""
+    if section_index == 0:
+        return offset
+    if section_index == 1:
+        return offset + len(title) + 1 if title else offset
+    raise ValueError(f"section_index {section_index}: gold articles have sections 0 and 1 only")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A predicted span in gold TEXT; ``value`` is a count or a P value, ``operator`` a P's."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None = None
+    operator: str | None = None
+
+
+def _span(doc: GoldDoc, ev: Evidence, value: float | None = None,
+          operator: str | None = None) -> Span:
+    try:
+        start = text_offset(doc.title, ev.section_index, ev.start)
+    except ValueError as exc:
+        raise EvaluationError(f"{doc.id}: {exc} (prediction {ev.text!r})") from exc
+    end = start + (ev.end - ev.start)
+    if map_chars(doc.text[start:end]) != ev.text:
+        raise EvaluationError(f"{doc.id}: prediction {ev.text!r} is not at {start}-{end} of TEXT")
+    return Span(start=start, end=end, text=doc.text[start:end], value=value, operator=operator)
+
+
+def _unique(spans: Iterable[Span]) -> list[Span]:
+    """Spans with distinct offsets, in text order (the first of equal offsets is kept)."""
+    seen: dict[tuple[int, int], Span] = {}
+    for span in spans:
+        seen.setdefault((span.start, span.end), span)
+    return sorted(seen.values(), key=lambda s: (s.start, s.end))
+
+
+def predicted_spans(doc: GoldDoc, findings: Findings) -> dict[str, list[Span]]:
+    """The predictions of each scored field (except ``sample_size``), in gold TEXT offsets."""
+    drugs = _unique(_span(doc, m) for d in findings.drugs if d.source == "text"
+                    for m in d.mentions)
+    conditions = _unique(_span(doc, m) for c in findings.conditions if c.source == "text"
+                         for m in c.mentions)
+    return {
+        "chemicals": drugs,
+        "interventions": drugs,
+        "diseases": conditions,
+        "conditions": conditions,
+        "arm_sizes": [_span(doc, s, s.value) for s in findings.sample_sizes if s.role == "arm"],
+        "responders": [_span(doc, r, r.responders) for r in findings.response_counts],
+        "p_values": [_span(doc, p, p.value, p.operator) for p in findings.p_values],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """True when the two end-exclusive spans share at least one character."""
+    return a_start < b_end and b_start < a_end
+
+
+def match_strict(gold: Sequence[GoldSpan | Span], pred: Sequence[GoldSpan | Span]
+                 ) -> list[tuple[int, int]]:
+    """(gold index, prediction index) pairs with equal offsets, each index used once."""
+    free: dict[tuple[int, int], list[int]] = {}
+    for i, g in enumerate(gold):
+        free.setdefault((g.start, g.end), []).append(i)
+    pairs = []
+    for j, p in enumerate(pred):
+        waiting = free.get((p.start, p.end))
+        if waiting:
+            pairs.append((waiting.pop(0), j))
+    return sorted(pairs)
+
+
+def match_overlap(gold: Sequence[GoldSpan | Span], pred: Sequence[GoldSpan | Span]
+                  ) -> list[tuple[int, int]]:
+    """A largest one-to-one pairing of overlapping gold and predicted spans.
+
+    Predictions are taken by increasing end; each takes the free overlapping gold span that
+    ends first. An exchange argument shows no pairing of intervals can be larger.
+    """
+    used = [False] * len(gold)
+    pairs = []
+    for j in sorted(range(len(pred)), key=lambda j: (pred[j].end, pred[j].start)):
+        p = pred[j]
+        best = None
+        for i, g in enumerate(gold):
+            if not used[i] and overlaps(g.start, g.end, p.start, p.end) and (
+                    best is None or (g.end, g.start) < (gold[best].end, gold[best].start)):
+                best = i
+        if best is not None:
+            used[best] = True
+            pairs.append((best, j))
+    return sorted(pairs)
+
+
+# Gold P value texts seen in C-TrO: "P = 0.02", "p<.001", "P\u2009=\u20090.006", "= 0.02",
+# "0.05", "P <or=.001", "p< or =0.05", "P: < 0.001", "(P = 0.003", "P = NS" (no number).
+_P_TEXT = re.compile(
+    r"""
+    ^\W*?(?:p(?:[\s-]*values?)?\s*:?\s*)?       # "P", "p", "P-value", "P:" (optional)
+    (?P<op><\s*or\s*=|>\s*or\s*=|<=|>=|=<|=>|≤|≥|<|>|=)?\s*  # "<or=" (C-TrO), "≤", "="
+    (?P<num>\d*\.?\d+)                          # "0.02", ".001", "0"
+    (?:\s*(?:e|[x×*]\s*10\s*\^?)\s*\(?\s*(?P<exp>[-+]?\d+)\s*\)?)?  # "1e-5", "2 × 10-5"
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_OPERATORS = {"=": "=", "<": "<", ">": ">", "<=": "<=", ">=": ">=", "≤": "<=", "≥": ">=",
+              "=<": "<=", "=>": ">="}
+
+
+def parse_p_text(text: str) -> tuple[str, float] | None:
+    """(operator, value) of a gold P value text; no operator means ``=``; None if no number."""
+    m = _P_TEXT.match(map_chars(text).strip())
+    if m is None:
+        return None
+    op = re.sub(r"\s*or\s*", "", m.group("op") or "=")   # "<or=" -> "<="
+    value = float(m.group("num"))
+    if m.group("exp") is not None:
+        value *= 10.0 ** int(m.group("exp"))
+    return _OPERATORS[op], value
+
+
+def same_p(gold: tuple[str, float], pred: Span) -> bool:
+    """Operator equal and value equal within 1e-12 relative."""
+    op, value = gold
+    return (pred.operator == op and pred.value is not None
+            and math.isclose(pred.value, value, rel_tol=1e-12, abs_tol=0.0))
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+
+
+@dataclass(frozen=True)
+class Prf:
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def prf(gold_found: int, gold: int, pred_right: int, predicted: int) -> Prf:
+    """Precision, recall and F1 with the zero-denominator rules of the module docstring."""
+    precision, recall = _ratio(pred_right, predicted), _ratio(gold_found, gold)
+    if gold == 0 and predicted == 0:
+        f1 = None
+    elif precision is None or recall is None or precision + recall == 0:
+        f1 = 0.0
+    else:
+        f1 = 2 * precision * recall / (precision + recall)
+    return Prf(precision, recall, f1)
+
+
+@dataclass
+class MentionScore:
+    """Counts of a mention field; ``strict_tp``/``lenient_tp`` are matched pairs."""
+
+    docs: int = 0
+    gold: int = 0
+    predicted: int = 0
+    strict_tp: int = 0
+    lenient_tp: int = 0
+    target: bool = True
+
+    def strict(self) -> Prf:
+        return prf(self.strict_tp, self.gold, self.strict_tp, self.predicted)
+
+    def lenient(self) -> Prf:
+        return prf(self.lenient_tp, self.gold, self.lenient_tp, self.predicted)
+
+
+@dataclass
+class HitScore:
+    """Counts of ``responders``, ``arm_sizes`` or ``p_values`` (found = matched, not 1:1)."""
+
+    docs: int = 0
+    gold: int = 0
+    gold_without_value: int = 0
+    predicted: int = 0
+    gold_found: int = 0
+    predicted_matched: int = 0
+    # p_values only: operator+value check among found gold spans.
+    checked: int = 0
+    operator_value_right: int = 0
+    unparsed: int = 0
+
+    def scores(self) -> Prf:
+        return prf(self.gold_found, self.gold, self.predicted_matched, self.predicted)
+
+
+@dataclass
+class SampleSizeScore:
+    """Counts of ``sample_size``; ``with_gold`` are the documents scored."""
+
+    docs: int = 0
+    with_gold: int = 0
+    answered: int = 0
+    correct: int = 0
+    answered_without_gold: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        return _ratio(self.correct, self.with_gold)
+
+    @property
+    def coverage(self) -> float | None:
+        return _ratio(self.answered, self.with_gold)
+
+    @property
+    def accuracy_answered(self) -> float | None:
+        return _ratio(self.correct, self.answered)
+
+
+FieldScore = MentionScore | HitScore | SampleSizeScore
+
+
+@dataclass(frozen=True)
+class ErrorExample:
+    """One false positive, false negative or boundary miss, with where it is in TEXT."""
+
+    kind: ErrorKind
+    doc_id: str
+    text: str
+    start: int | None
+    end: int | None
+    detail: str = ""
+    doc_text: str = field(default="", repr=False, compare=False)
+
+
+@dataclass
+class CorpusReport:
+    name: str
+    split: str
+    documents: int = 0
+    fields: dict[str, FieldScore] = field(default_factory=dict)
+    errors: dict[str, list[ErrorExample]] = field(default_factory=dict)
+
+    def add_error(self, field_name: str, example: ErrorExample) -> None:
+        self.errors.setdefault(field_name, []).append(example)
+
+
+@dataclass
+class Report:
+    corpora: dict[str, CorpusReport]
+    extractor_version: str
+    seconds: float
+    extract_seconds: float
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def evaluate(docs: Sequence[GoldDoc], extract: ExtractFn | None = None,
+             progress: ProgressFn | None = None) -> Report:
+    """Run ``extract`` (default: ``extract_findings``) on every document and score it.
+
+    ``progress``, when given, is called with 1 after each document (``click`` progress bars'
+    ``update`` fits).
+    """
+    if extract is None:
+        from extractor.extract import extract_findings
+        extract = extract_findings
+    started = time.perf_counter()
+    extract_seconds = 0.0
+    corpora: dict[str, CorpusReport] = {}
+    for doc in docs:
+        corpus = corpora.get(doc.corpus)
+        if corpus is None:
+            corpus = corpora[doc.corpus] = CorpusReport(name=doc.corpus, split="")
+        t0 = time.perf_counter()
+        try:
+            findings = extract(build_article(doc))
+        except Exception as exc:
+            raise EvaluationError(f"extraction failed on {doc.id}: {exc}") from exc
+        extract_seconds += time.perf_counter() - t0
+        score_document(corpus, doc, findings)
+        if progress is not None:
+            progress(1)
+    for name, corpus in corpora.items():
+        corpus.split = _split_label(d.split for d in docs if d.corpus == name)
+        corpus.fields = {f: corpus.fields[f] for f in FIELD_ORDER if f in corpus.fields}
+    return Report(corpora=corpora, extractor_version=__version__,
+                  seconds=time.perf_counter() - started, extract_seconds=extract_seconds)
+
+
+def _split_label(splits: Iterable[str | None]) -> str:
+    names = {s or "-" for s in splits}
+    return ",".join(sorted(names, key=lambda s: (_SPLIT_ORDER.get(s, 3), s)))
+
+
+def score_document(corpus: CorpusReport, doc: GoldDoc, findings: Findings) -> None:
+    """Add one document's counts and error examples to ``corpus``."""
+    corpus.documents += 1
+    predicted = predicted_spans(doc, findings)
+    for name, gold in doc.annotations.items():
+        if name in MENTION_FIELDS:
+            score = corpus.fields.setdefault(name, MentionScore(target=name not in NOT_TARGETS))
+            assert isinstance(score, MentionScore)
+            _score_mentions(corpus, name, score, doc, gold, predicted[name])
+        elif name == "sample_size":
+            score = corpus.fields.setdefault(name, SampleSizeScore())
+            assert isinstance(score, SampleSizeScore)
+            _score_sample_size(corpus, score, doc, gold, findings)
+        else:
+            score = corpus.fields.setdefault(name, HitScore())
+            assert isinstance(score, HitScore)
+            _score_hits(corpus, name, score, doc, gold, predicted[name])
+
+
+def _example(kind: ErrorKind, doc: GoldDoc, span: GoldSpan | Span | None,
+             detail: str = "", text: str | None = None) -> ErrorExample:
+    return ErrorExample(kind=kind, doc_id=doc.id,
+                        text=span.text if span is not None else (text or ""),
+                        start=span.start if span is not None else None,
+                        end=span.end if span is not None else None,
+                        detail=detail, doc_text=doc.text)
+
+
+def _score_mentions(corpus: CorpusReport, name: str, score: MentionScore, doc: GoldDoc,
+                    gold_spans: Sequence[GoldSpan], pred: list[Span]) -> None:
+    gold = _unique_gold(gold_spans)
+    strict = match_strict(gold, pred)
+    lenient = match_overlap(gold, pred)
+    score.docs += 1
+    score.gold += len(gold)
+    score.predicted += len(pred)
+    score.strict_tp += len(strict)
+    score.lenient_tp += len(lenient)
+    matched_gold = {i for i, _ in lenient}
+    matched_pred = {j for _, j in lenient}
+    for j, p in enumerate(pred):
+        if j not in matched_pred:
+            corpus.add_error(name, _example("false_positive", doc, p))
+    for i, g in enumerate(gold):
+        if i not in matched_gold:
+            corpus.add_error(name, _example("false_negative", doc, g))
+    for i, j in lenient:
+        if (gold[i].start, gold[i].end) != (pred[j].start, pred[j].end):
+            corpus.add_error(name, _example("boundary", doc, pred[j],
+                                            f"gold {gold[i].text!r}"))
+
+
+def _unique_gold(spans: Sequence[GoldSpan]) -> list[GoldSpan]:
+    seen: dict[tuple[int, int], GoldSpan] = {}
+    for span in spans:
+        seen.setdefault((span.start, span.end), span)
+    return list(seen.values())
+
+
+def _score_sample_size(corpus: CorpusReport, score: SampleSizeScore, doc: GoldDoc,
+                       gold_spans: Sequence[GoldSpan], findings: Findings) -> None:
+    values = [g.value for g in gold_spans if g.value is not None]
+    answer = findings.sample_size
+    chosen = next((s for s in findings.sample_sizes if s.chosen and s.value == answer), None)
+    chosen_span = _span(doc, chosen) if chosen is not None else None
+    score.docs += 1
+    if not values:
+        if answer is not None:
+            score.answered_without_gold += 1
+            corpus.add_error("sample_size", _example(
+                "false_positive", doc, chosen_span, f"predicted {answer}; no gold total",
+                text=str(answer)))
+        return
+    score.with_gold += 1
+    gold_text = " or ".join(str(v) for v in sorted(set(values)))
+    if answer is None:
+        first = next(g for g in gold_spans if g.value is not None)
+        corpus.add_error("sample_size", _example(
+            "false_negative", doc, first, f"gold {gold_text}; no answer"))
+        return
+    score.answered += 1
+    if answer in values:
+        score.correct += 1
+    else:
+        corpus.add_error("sample_size", _example(
+            "false_positive", doc, chosen_span, f"predicted {answer}; gold {gold_text}",
+            text=str(answer)))
+
+
+def _score_hits(corpus: CorpusReport, name: str, score: HitScore, doc: GoldDoc,
+                gold_spans: Sequence[GoldSpan], pred: list[Span]) -> None:
+    is_p = name == "p_values"
+    gold = [g for g in gold_spans if is_p or g.value is not None]
+    score.docs += 1
+    score.gold += len(gold)
+    score.gold_without_value += len(gold_spans) - len(gold)
+    score.predicted += len(pred)
+    matched_pred: set[int] = set()
+    for g in gold:
+        hits = [j for j, p in enumerate(pred) if overlaps(g.start, g.end, p.start, p.end)
+                and (is_p or p.value == g.value)]
+        matched_pred.update(hits)
+        if not hits:
+            corpus.add_error(name, _example(
+                "false_negative", doc, g, "" if is_p else f"value {g.value}"))
+            continue
+        score.gold_found += 1
+        if is_p:
+            parsed = parse_p_text(g.text)
+            if parsed is None:
+                score.unparsed += 1
+            elif any(same_p(parsed, pred[j]) for j in hits):
+                score.checked += 1
+                score.operator_value_right += 1
+            else:
+                score.checked += 1
+                shown = pred[hits[0]]
+                corpus.add_error(name, _example(
+                    "boundary", doc, shown,
+                    f"read {shown.operator} {shown.value!r}; gold {g.text!r} is "
+                    f"{parsed[0]} {parsed[1]!r}"))
+    score.predicted_matched += len(matched_pred)
+    for j, p in enumerate(pred):
+        if j not in matched_pred:
+            detail = "" if is_p else f"value {_count(p.value)}"
+            corpus.add_error(name, _example("false_positive", doc, p, detail))
+
+
+def _count(value: float | None) -> str:
+    return str(int(value)) if value is not None and float(value).is_integer() else str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+_HEADER = (f"{'field':<15}{'scoring':<17}{'gold':>7}{'pred':>7}{'tp':>7}{'fp':>7}{'fn':>7}"
+           f"{'prec':>7}{'recall':>7}{'F1':>7}")
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def _row(name: str, scoring: str, gold: int, pred: int, tp: int, fp: int, fn: int,
+         scores: Prf) -> str:
+    return (f"{name:<15}{scoring:<17}{gold:>7}{pred:>7}{tp:>7}{fp:>7}{fn:>7}"
+            f"{_fmt(scores.precision):>7}{_fmt(scores.recall):>7}{_fmt(scores.f1):>7}")
+
+
+def _field_rows(name: str, score: FieldScore) -> list[str]:
+    label = name + ("*" if isinstance(score, MentionScore) and not score.target else "")
+    if isinstance(score, MentionScore):
+        return [
+            _row(label, "strict", score.gold, score.predicted, score.strict_tp,
+                 score.predicted - score.strict_tp, score.gold - score.strict_tp, score.strict()),
+            _row("", "overlap", score.gold, score.predicted, score.lenient_tp,
+                 score.predicted - score.lenient_tp, score.gold - score.lenient_tp,
+                 score.lenient()),
+        ]
+    if isinstance(score, SampleSizeScore):
+        return [
+            f"{label:<15}{'accuracy':<17}{_fmt(score.accuracy):>7}   "
+            f"{score.correct} right of {score.with_gold} documents with a gold total",
+            f"{'':<15}{'coverage':<17}{_fmt(score.coverage):>7}   "
+            f"{score.answered} answered; {score.answered_without_gold} more answered "
+            f"without a gold total",
+            f"{'':<15}{'acc. answered':<17}{_fmt(score.accuracy_answered):>7}   "
+            f"{score.correct} right of {score.answered} answered",
+        ]
+    scoring = "overlap" if name == "p_values" else "value+overlap"
+    rows = [_row(label, scoring, score.gold, score.predicted, score.gold_found,
+                 score.predicted - score.predicted_matched, score.gold - score.gold_found,
+                 score.scores())]
+    if name == "p_values":
+        rows.append(f"{'':<15}{'operator+value':<17}"
+                    f"{_fmt(_ratio(score.operator_value_right, score.checked)):>7}   "
+                    f"{score.operator_value_right} right of {score.checked} found; "
+                    f"{score.unparsed} gold texts without a number")
+    elif score.gold_without_value:
+        rows.append(f"{'':<15}{'':<17}{'':>7}   "
+                    f"{score.gold_without_value} gold spans without a value not scored")
+    return rows
+
+
+def render_table(report: Report) -> str:
+    """One plain-text table per corpus (at most 100 columns wide)."""
+    blocks = []
+    for corpus in report.corpora.values():
+        lines = [f"{corpus.name}: split {corpus.split}, {corpus.documents} documents",
+                 _HEADER, "-" * len(_HEADER)]
+        for name, score in corpus.fields.items():
+            lines.extend(_field_rows(name, score))
+        if any(isinstance(s, MentionScore) and not s.target for s in corpus.fields.values()):
+            lines.append("* not a target: scored against drug mentions, but the corpus also "
+                         "annotates non-drug interventions")
+        blocks.append("\n".join(lines))
+    blocks.append(f"extractor {report.extractor_version}; {report.seconds:.1f} s "
+                  f"({report.extract_seconds:.1f} s extracting)")
+    return "\n\n".join(blocks) + "\n"
+
+
+_KIND_TITLES = {"false_positive": "false positives", "false_negative": "false negatives",
+                "boundary": "right place, wrong boundary or value"}
+
+
+def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
+    try:
+        from extractor.sentences import sentence_at
+    except ImportError:
+        sentence_at = None
+    if sentence_at is not None:
+        return sentence_at(text, start)
+    return max(0, start - 100), min(len(text), start + 100)
+
+
+def _context(example: ErrorExample, width: int = 100) -> list[str]:
+    text = example.doc_text
+    if example.start is None or example.end is None or not text:
+        return []
+    lo, hi = _sentence_bounds(text, example.start)
+    lo, hi = min(lo, example.start), max(hi, example.end)
+    marked = (text[lo:example.start] + "[[" + text[example.start:example.end] + "]]"
+              + text[example.end:hi])
+    return textwrap.wrap(" ".join(marked.split()), width=width, initial_indent="      ",
+                         subsequent_indent="      ")
+
+
+def render_errors(report: Report, n: int) -> str:
+    """Up to ``n`` false positives, false negatives and boundary misses per field, in context."""
+    lines: list[str] = []
+    for corpus in report.corpora.values():
+        for name in corpus.fields:
+            examples = corpus.errors.get(name, [])
+            for kind, title in _KIND_TITLES.items():
+                of_kind = [e for e in examples if e.kind == kind]
+                if not of_kind or n <= 0:
+                    continue
+                lines.append(f"{corpus.name} / {name}: {title} "
+                             f"({min(n, len(of_kind))} of {len(of_kind)})")
+                for example in of_kind[:n]:
+                    detail = f"  ({example.detail})" if example.detail else ""
+                    lines.append(f"  {example.doc_id}  {example.text!r}{detail}")
+                    lines.extend(_context(example))
+                lines.append("")
+    return "\n".join(lines)
+
+
+def _prf_json(scores: Prf) -> dict[str, float | None]:
+    return {"precision": scores.precision, "recall": scores.recall, "f1": scores.f1}
+
+
+def field_to_json(name: str, score: FieldScore) -> dict[str, Any]:
+    """The figures of one field, as in the table."""
+    if isinstance(score, MentionScore):
+        return {
+            "kind": "mentions", "target": score.target, "docs": score.docs,
+            "gold": score.gold, "predicted": score.predicted,
+            "strict": {"tp": score.strict_tp, "fp": score.predicted - score.strict_tp,
+                       "fn": score.gold - score.strict_tp, **_prf_json(score.strict())},
+            "lenient": {"tp": score.lenient_tp, "fp": score.predicted - score.lenient_tp,
+                        "fn": score.gold - score.lenient_tp, **_prf_json(score.lenient())},
+        }
+    if isinstance(score, SampleSizeScore):
+        return {
+            "kind": "sample_size", "docs": score.docs, "with_gold": score.with_gold,
+            "answered": score.answered, "correct": score.correct,
+            "answered_without_gold": score.answered_without_gold,
+            "accuracy": score.accuracy, "coverage": score.coverage,
+            "accuracy_answered": score.accuracy_answered,
+        }
+    out: dict[str, Any] = {
+        "kind": "hits", "docs": score.docs, "gold": score.gold,
+        "gold_without_value": score.gold_without_value, "predicted": score.predicted,
+        "tp": score.gold_found, "fp": score.predicted - score.predicted_matched,
+        "fn": score.gold - score.gold_found, "predicted_matched": score.predicted_matched,
+        **_prf_json(score.scores()),
+    }
+    if name == "p_values":
+        out["operator_value"] = {
+            "checked": score.checked, "right": score.operator_value_right,
+            "unparsed": score.unparsed,
+            "accuracy": _ratio(score.operator_value_right, score.checked),
+        }
+    return out
+
+
+def report_to_json(report: Report, errors: int = 0) -> dict[str, Any]:
+    """The report as JSON-ready data; ``errors`` > 0 adds that many examples per kind."""
+    corpora: dict[str, Any] = {}
+    for name, corpus in report.corpora.items():
+        entry: dict[str, Any] = {
+            "split": corpus.split, "documents": corpus.documents,
+            "fields": {f: field_to_json(f, s) for f, s in corpus.fields.items()},
+        }
+        if errors > 0:
+            entry["errors"] = {
+                f: {kind: [{"doc_id": e.doc_id, "text": e.text, "start": e.start,
+                            "end": e.end, "detail": e.detail}
+                           for e in corpus.errors.get(f, []) if e.kind == kind][:errors]
+                    for kind in _KIND_TITLES}
+                for f in corpus.fields}
+        corpora[name] = entry
+    return {"corpora": corpora, "extractor_version": report.extractor_version,
+            "seconds": round(report.seconds, 3),
+            "extract_seconds": round(report.extract_seconds, 3)}
+
+
+def dumps_report(report: Report, errors: int = 0) -> str:
+    """:func:`report_to_json` as indented JSON text."""
+    return json.dumps(report_to_json(report, errors), indent=2, ensure_ascii=False) + "\n"

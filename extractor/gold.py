@@ -1,0 +1,169 @@
+"""Read gold-standard JSONL files (format: shared/gold/FORMAT.md) for ``extract evaluate``.
+
+One JSON object per line::
+
+    {"id": "ctro:dm2_15562200", "pmid": "15562200", "corpus": "ctro", "split": "dev",
+     "title": "...", "abstract": "...", "annotations": {"p_values": [{"text": "P <0.0001",
+     "start": 1012, "end": 1021, "kind": "PvalueDiff"}], ...}}
+
+``TEXT`` is ``title + " " + abstract`` when the title is non-empty, else ``abstract``; span
+offsets are 0-based, end-exclusive offsets into ``TEXT`` and ``TEXT[start:end] == text``.
+``annotations`` holds only the keys a corpus annotates: an absent key is "not annotated", an
+empty list is "annotated, none here". Keys this module does not use are skipped, so users can
+bring their own file in the same format (``pmid``, ``split`` and ``title`` may be missing:
+they default to null, null and ""). Every malformed line raises :class:`GoldFormatError`
+naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor.errors import ExtractorError
+
+# The annotation keys ``extract evaluate`` knows; any other key is ignored.
+MENTION_FIELDS = ("chemicals", "diseases", "interventions", "conditions")
+COUNT_FIELDS = ("sample_size", "arm_sizes", "responders")
+GOLD_FIELDS = (*MENTION_FIELDS, *COUNT_FIELDS, "p_values")
+
+
+_Fail = Callable[[str], "GoldFormatError"]
+
+
+class GoldFormatError(ExtractorError):
+    """A line of a gold file is not a record of the gold format (names ``file:line``)."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        super().__init__(f"{source}:{line}: {reason}" if line else f"{source}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    """One annotated span; ``value`` is the stated count (count fields only, may be None)."""
+
+    text: str
+    start: int
+    end: int
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    """One annotated document. ``annotations`` maps each annotated field to its spans."""
+
+    id: str
+    pmid: str | None
+    corpus: str
+    split: str | None
+    title: str
+    abstract: str
+    annotations: Mapping[str, tuple[GoldSpan, ...]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """``TEXT``: what every gold offset indexes."""
+        return f"{self.title} {self.abstract}" if self.title else self.abstract
+
+
+def load_gold(paths: Iterable[Path], split: str | None = None) -> list[GoldDoc]:
+    """Every document of ``paths`` in file order, only those of ``split`` when it is given."""
+    docs: list[GoldDoc] = []
+    for path in paths:
+        docs.extend(doc for doc in read_gold(path) if split is None or doc.split == split)
+    return docs
+
+
+def read_gold(path: Path) -> Iterator[GoldDoc]:
+    """The documents of one gold file; blank lines are skipped."""
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise GoldFormatError(str(path), None, f"cannot read file: {exc.strerror or exc}") from exc
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise GoldFormatError(str(path), number, f"not UTF-8 ({exc.reason})") from exc
+            if line.strip():
+                yield parse_gold_line(line, str(path), number)
+
+
+def parse_gold_line(line: str, source: str = "<string>", number: int = 1) -> GoldDoc:
+    """One JSONL line -> :class:`GoldDoc`; ``source`` and ``number`` name it in errors."""
+
+    def fail(reason: str) -> GoldFormatError:
+        return GoldFormatError(source, number, reason)
+
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise fail(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(record, dict):
+        raise fail(f"expected a JSON object, got {type(record).__name__}")
+
+    doc_id = _required_str(record, "id", fail)
+    corpus = _required_str(record, "corpus", fail)
+    abstract = _required_str(record, "abstract", fail)
+    title = _optional_str(record, "title", fail) or ""
+    pmid = _optional_str(record, "pmid", fail)
+    split = _optional_str(record, "split", fail)
+    annotations = record.get("annotations")
+    if not isinstance(annotations, dict):
+        raise fail(f"{doc_id}: 'annotations' must be an object")
+
+    text = f"{title} {abstract}" if title else abstract
+    parsed: dict[str, tuple[GoldSpan, ...]] = {}
+    for key in GOLD_FIELDS:
+        if key not in annotations:
+            continue
+        spans = annotations[key]
+        if not isinstance(spans, list):
+            raise fail(f"{doc_id}: annotations.{key} must be a list")
+        parsed[key] = tuple(
+            _parse_span(span, text, f"{doc_id}: annotations.{key}[{i}]", fail)
+            for i, span in enumerate(spans)
+        )
+    return GoldDoc(id=doc_id, pmid=pmid, corpus=corpus, split=split, title=title,
+                   abstract=abstract, annotations=parsed)
+
+
+def _parse_span(span: Any, text: str, where: str, fail: _Fail) -> GoldSpan:
+    if not isinstance(span, dict):
+        raise fail(f"{where} must be an object")
+    start, end, span_text = span.get("start"), span.get("end"), span.get("text")
+    # bool is an int subclass: reject true/false explicitly.
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+        raise fail(f"{where}: 'start' and 'end' must be integers")
+    if not isinstance(span_text, str):
+        raise fail(f"{where}: 'text' must be a string")
+    if not 0 <= start <= end <= len(text):
+        raise fail(f"{where}: offsets {start}-{end} outside TEXT of {len(text)} characters")
+    if text[start:end] != span_text:
+        raise fail(f"{where}: TEXT[{start}:{end}] is {text[start:end]!r}, not {span_text!r}")
+    value = span.get("value")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise fail(f"{where}: 'value' must be an integer or null")
+    return GoldSpan(text=span_text, start=start, end=end, value=value)
+
+
+def _required_str(record: dict[str, Any], key: str, fail: _Fail) -> str:
+    value = record.get(key)
+    if not isinstance(value, str):
+        raise fail(f"missing or non-string {key!r}" if value is None
+                   else f"{key!r} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _optional_str(record: dict[str, Any], key: str, fail: _Fail) -> str | None:
+    value = record.get(key)
+    if value is not None and not isinstance(value, str):
+        raise fail(f"{key!r} must be a string or null, got {type(value).__name__}")
+    return value
