@@ -1,0 +1,268 @@
+"""The command line: parses arguments, calls the stages, reports to the user.
+
+Only this module prints. Library errors become ``click.ClickException`` (exit 1) or
+``click.UsageError`` (exit 2); nothing a user can cause ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from extractor import __version__, pipeline, store
+from extractor.errors import ExtractorError
+from extractor.fetch import PubMedClient
+from extractor.progress import Progress
+from extractor.summary import render_summary
+
+PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
+DEFAULT_DB = "extractions.db"
+
+
+class DefaultRunGroup(click.Group):
+    """A group whose first argument, when it is not a subcommand, goes to ``run``.
+
+    So ``extract 17638731`` means ``extract run 17638731``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultRunGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="extract")
+def cli() -> None:
+    """Turn PubMed abstracts into structured, checkable trial data.
+
+    Fetches each PMID from NCBI, extracts drugs, conditions, sample size,
+    response counts and P values with their evidence, and stores them in a
+    SQLite database for Datasette. `extract PMID ...` is short for
+    `extract run PMID ...`.
+
+    \b
+    Examples:
+      extract 17638731                      # fetch, extract, store in extractions.db
+      extract 17638731 --json               # also print the record as JSON
+      extract --from-file pmids.txt --db trials.db
+      extract --xml fixtures/pubmed_xml/17638731.xml   # offline, from a saved file
+      extract --reprocess                   # re-extract stored records, no network
+      extract evaluate gold/*.jsonl --split test
+      extract serve                         # browse the database in Datasette
+    """
+
+
+def _read_pmid_lines(stream: TextIO) -> list[str]:
+    return [line.strip() for line in stream if line.strip() and not line.lstrip().startswith("#")]
+
+
+def collect_pmids(args: tuple[str, ...], from_file: str | None) -> list[str]:
+    """PMIDs from arguments, ``-`` (stdin) and ``--from-file``; malformed ones are usage errors."""
+    raw: list[str] = []
+    for arg in args:
+        if arg == "-":
+            raw.extend(_read_pmid_lines(sys.stdin))
+        elif arg.startswith("--"):
+            raise click.NoSuchOption(arg)
+        else:
+            raw.append(arg.strip())
+    if from_file:
+        if from_file == "-":
+            raw.extend(_read_pmid_lines(sys.stdin))
+        else:
+            try:
+                with open(from_file, encoding="utf-8") as handle:
+                    raw.extend(_read_pmid_lines(handle))
+            except OSError as exc:
+                raise click.UsageError(f"cannot read --from-file {from_file}: {exc.strerror}") from exc
+    for value in raw:
+        if not PMID_RE.match(value):
+            raise click.UsageError(
+                f"invalid PMID {value!r}: a PMID is a positive whole number of at most 9 digits"
+            )
+    return list(dict.fromkeys(raw))
+
+
+def _open_db(path: str) -> store.Database:
+    try:
+        return store.open_db(path)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("pmids", nargs=-1)
+@click.option("-f", "--from-file", metavar="FILE", help="Read PMIDs from FILE, one per line ('-' for stdin).")
+@click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
+              help="SQLite database to store the records in.")
+@click.option("--source", type=click.Choice(["efetch", "page"]), default="efetch", show_default=True,
+              help="Fetch efetch XML (batched) or the PubMed abstract page.")
+@click.option("--xml", "xml_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Offline: an efetch PubmedArticleSet file (any number of records). Repeatable.")
+@click.option("--html", "html_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Offline: a saved PubMed abstract page. Repeatable.")
+@click.option("--reprocess", is_flag=True, help="Re-extract every record stored in the database; no network.")
+@click.option("--force", is_flag=True, help="Fetch PMIDs again even when already stored.")
+@click.option("--batch-size", type=click.IntRange(1, 200), default=200, show_default=True,
+              help="PMIDs per efetch request (NCBI allows 200 per POST).")
+@click.option("--retries", type=click.IntRange(1, 20), default=6, show_default=True,
+              help="Attempts per request before giving up (429, 5xx, timeouts are retried with backoff).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per article on stdout, nothing else.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
+@click.option("--eutils-url", envvar="PUBMED_EUTILS_URL", metavar="URL",
+              help="E-utilities base URL [env PUBMED_EUTILS_URL; default NCBI's].")
+@click.option("--page-url", envvar="PUBMED_PAGE_URL", metavar="URL",
+              help="PubMed page base URL [env PUBMED_PAGE_URL; default https://pubmed.ncbi.nlm.nih.gov].")
+@click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY",
+              help="NCBI API key: 10 requests/s instead of 3 [env NCBI_API_KEY].")
+@click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS",
+              help="Contact e-mail sent to NCBI with every request [env NCBI_EMAIL].")
+def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str,
+        xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
+        batch_size: int, retries: int, as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
+        api_key: str | None, email: str | None) -> None:
+    """Fetch PMIDs, extract their findings and store them (the default command).
+
+    Records already in the database are not fetched again (use --force);
+    a re-run after a failure only does what is missing. Exit status: 0 all
+    stored, 1 some PMIDs failed or were not found (the others are stored
+    and the failures named), 2 usage error.
+
+    \b
+    Examples:
+      extract 17638731
+      extract 17638731 31789841 --db trials.db --json
+      cat pmids.txt | extract - --quiet
+      extract --source page 17638731
+      extract --xml saved_efetch.xml --html saved_page.html
+      NCBI_API_KEY=... NCBI_EMAIL=me@example.org extract --from-file pmids.txt
+    """
+    wanted = collect_pmids(pmids, from_file)
+    if not wanted and not xml_files and not html_files and not reprocess:
+        raise click.UsageError("give at least one PMID (or --from-file, --xml, --html, --reprocess)")
+    db = _open_db(db_path)
+    result = pipeline.RunResult()
+    try:
+        if reprocess:
+            with Progress(store.count_raw_records(db), "re-extracting", enabled=not quiet) as bar:
+                result.merge(pipeline.reprocess(db, on_progress=bar.advance))
+        if xml_files or html_files:
+            result.merge(pipeline.run_files(db, xml_files, html_files))
+        if wanted:
+            client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
+                                  max_attempts=retries, on_retry=None if quiet else _say_retry)
+            with Progress(len(wanted), "fetching", enabled=not quiet and len(wanted) > 1) as bar:
+                result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
+                                                batch_size=batch_size, on_progress=bar.advance))
+    except ExtractorError as exc:
+        _report(db, result, as_json, quiet)
+        raise click.ClickException(str(exc)) from exc
+    _report(db, result, as_json, quiet)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _say_retry(event: object) -> None:
+    click.echo(str(event), err=True)
+
+
+def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool) -> None:
+    shown = list(dict.fromkeys([*result.stored, *result.skipped]))
+    for pmid in shown:
+        record = store.load_record(db, pmid)
+        if record is None:
+            continue
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        elif not quiet:
+            click.echo(render_summary(record, color=sys.stdout.isatty()))
+    if result.skipped and not quiet:
+        click.echo(f"{len(result.skipped)} already stored, not fetched again (use --force to refetch)", err=True)
+    if result.not_found:
+        click.echo(f"Error: not found in PubMed: {', '.join(result.not_found)}", err=True)
+    by_reason: dict[str, list[str]] = {}
+    for pmid, reason in result.failed.items():
+        by_reason.setdefault(reason, []).append(pmid)
+    for reason, failed in by_reason.items():
+        # Fetch errors already name their PMIDs; per-record errors do not.
+        where = "" if any(p in reason for p in failed[:1]) else f" (PMID {', '.join(failed)})"
+        click.echo(f"Error: {reason}{where}", err=True)
+
+
+@cli.command()
+@click.argument("gold_files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-s", "--split", type=click.Choice(["train", "dev", "test"]),
+              help="Only documents of this split (default: all).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT",
+              help="Also write the figures as JSON to REPORT.")
+@click.option("-e", "--errors", "n_errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Print N false positives and N false negatives per field, with their sentence.")
+def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | None, n_errors: int) -> None:
+    """Score the extractors against human-annotated gold JSONL files.
+
+    Runs exactly the extraction code of `extract` on each document's title
+    and abstract (no network) and prints, per corpus, precision, recall and
+    F1 for every field the corpus annotates (accuracy and coverage for
+    sample size). The matching rules are in the README.
+
+    \b
+    Examples:
+      extract evaluate ../shared/gold/*.jsonl --split test
+      extract evaluate ../shared/gold/ctro.jsonl --split dev --errors 5
+      extract evaluate my_gold.jsonl --json report.json
+    """
+    from extractor import evaluate as ev
+    from extractor.gold import load_gold
+
+    try:
+        docs = load_gold(list(gold_files), split)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not docs:
+        raise click.ClickException(f"no documents{' of split ' + split if split else ''} in the given files")
+    try:
+        with Progress(len(docs), "evaluating", enabled=True) as bar:
+            report = ev.evaluate(docs, progress=bar.advance)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(ev.render_table(report))
+    if n_errors:
+        click.echo(ev.render_errors(report, n_errors))
+    if json_path:
+        json_path.write_text(json.dumps(ev.report_to_json(report), indent=2) + "\n", encoding="utf-8")
+        click.echo(f"report written to {json_path}", err=True)
+
+
+@cli.command()
+@click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
+              type=click.Path(dir_okay=False), help="The database to serve.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+def serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
+    """Browse the database in Datasette, with descriptions, facets and stored queries.
+
+    A thin wrapper around `datasette serve` with this tool's metadata.
+
+    \b
+    Examples:
+      extract serve
+      extract serve --db trials.db --port 8080
+    """
+    from extractor.serve import datasette_args
+
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
+    db = _open_db(db_path)
+    store.ensure_db_shape(db)
+    args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
+    os.execvp(args[0], args)

@@ -1,0 +1,128 @@
+"""How ``extract serve`` starts Datasette on a database with this tool's metadata.
+
+The metadata (``extractor/data/metadata.yml``: descriptions of every table, view and column,
+facets, sort orders, stored queries) is keyed by database name, and Datasette names a
+database after its file: ``extractions.db`` is ``extractions``, the name the shipped file uses.
+For any other file name ``datasette_args`` writes a copy keyed by that name (JSON, in the
+temporary directory) and passes that instead.
+
+``python -m extractor.serve [OUT_DIR]`` exports the shipped file to ``schemas/metadata.yml``
+(``tests/test_metadata.py`` fails while the two differ).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE = "extractions"
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+EXPORT_NAME = "metadata.yml"
+# Long cells (abstracts, raw XML, record JSON) are cut to this many characters in table and
+# query pages; a row's own page shows them whole.
+TRUNCATE_CELLS = 400
+
+Json = dict[str, Any]
+
+
+def metadata_path() -> Path:
+    """The metadata file shipped in the package (table and column descriptions, queries)."""
+    return Path(str(resources.files("extractor") / "data" / "metadata.yml"))
+
+
+def load_metadata() -> Json:
+    """The shipped metadata, parsed (keyed by ``DEFAULT_DATABASE``)."""
+    from datasette.utils import parse_metadata
+
+    parsed: Json = parse_metadata(metadata_path().read_text(encoding="utf-8"))
+    return parsed
+
+
+def database_name(db_path: str | Path) -> str:
+    """The name Datasette gives the database at ``db_path`` (its file name without suffix)."""
+    return Path(db_path).stem
+
+
+def _relink(html: str, name: str) -> str:
+    """``href="extractions/..."`` links pointed at the database called ``name`` instead."""
+    from datasette.utils import tilde_encode
+
+    return html.replace(f'href="{DEFAULT_DATABASE}/', f'href="{tilde_encode(name)}/')
+
+
+def metadata_for(name: str, metadata: Json | None = None) -> Json:
+    """``metadata`` (default: the shipped one) with its database entry keyed by ``name``, and
+    the links of the home and database descriptions pointing there."""
+    data = copy.deepcopy(load_metadata() if metadata is None else metadata)
+    databases: Json = data.get("databases", {})
+    if name == DEFAULT_DATABASE or DEFAULT_DATABASE not in databases:
+        return data
+    data["databases"] = {name if key == DEFAULT_DATABASE else key: value
+                         for key, value in databases.items()}
+    for holder in (data, data["databases"][name]):
+        if "description_html" in holder:
+            holder["description_html"] = _relink(holder["description_html"], name)
+    return data
+
+
+def write_metadata(db_path: str | Path, directory: Path | None = None) -> Path:
+    """The metadata file to give Datasette for ``db_path``: the shipped file when the database
+    is called ``extractions``, else a copy keyed by its name, written (atomically, same name
+    for the same database name and content) into ``directory`` (default: a folder in the
+    temporary directory)."""
+    name = database_name(db_path)
+    if name == DEFAULT_DATABASE:
+        return metadata_path()
+    text = json.dumps(metadata_for(name), indent=2, ensure_ascii=False) + "\n"
+    folder = directory or Path(tempfile.gettempdir()) / "extractor-datasette"
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(f"{name}\0{text}".encode()).hexdigest()[:16]
+    target = folder / f"metadata-{digest}.json"
+    if not target.exists():
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, target)
+    return target
+
+
+def datasette_args(db_path: str, host: str = "127.0.0.1", port: int = 8001,
+                   open_browser: bool = False) -> list[str]:
+    """The command line that runs Datasette from this interpreter's environment.
+
+    Writes the metadata copy first when the database is not called ``extractions``
+    (see ``write_metadata``).
+    """
+    args = [sys.executable, "-m", "datasette", "serve", db_path, "--host", host, "--port", str(port)]
+    if metadata_path().exists():
+        args += ["--metadata", str(write_metadata(db_path))]
+    args += ["--setting", "truncate_cells_html", str(TRUNCATE_CELLS)]
+    if open_browser:
+        args.append("--open")
+    return args
+
+
+def export_metadata(out_dir: Path = SCHEMAS_DIR) -> Path:
+    """Copy the shipped metadata file into ``out_dir`` (``schemas/`` by default)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / EXPORT_NAME
+    target.write_bytes(metadata_path().read_bytes())
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    target = export_metadata(Path(args[0]) if args else SCHEMAS_DIR)
+    sys.stderr.write(f"wrote {target}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The short human summary printed after ``extract``: one compact block per article, 80 columns."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import click
+
+WIDTH = 80
+LABEL_WIDTH = 13
+
+
+def _row(label: str, value: str, color: bool) -> str:
+    lines = textwrap.wrap(value, WIDTH - LABEL_WIDTH - 2) or ["-"]
+    head = click.style(f"  {label:<{LABEL_WIDTH - 2}}", fg="cyan") if color else f"  {label:<{LABEL_WIDTH - 2}}"
+    pad = " " * LABEL_WIDTH
+    return "\n".join([head + lines[0], *(pad + line for line in lines[1:])])
+
+
+def _drugs(record: dict[str, Any]) -> str:
+    studied = [d["name"] for d in record.get("drugs", []) if d.get("studied")]
+    other = [d["name"] for d in record.get("drugs", []) if not d.get("studied")]
+    parts = []
+    if studied:
+        parts.append(", ".join(studied) + " (studied)")
+    if other:
+        parts.append(", ".join(other) + " (mentioned)")
+    return "; ".join(parts) or "-"
+
+
+def _responses(record: dict[str, Any]) -> str:
+    out = []
+    for rc in record.get("response_counts", []):
+        pct = f" ({rc['percent']:g}%)" if rc.get("percent") is not None else ""
+        arm = f" {rc['arm']}" if rc.get("arm") else ""
+        out.append(f"{rc['responders']}/{rc['total']}{pct}{arm}")
+    return ", ".join(out) or "-"
+
+
+def _p_values(record: dict[str, Any]) -> str:
+    return ", ".join(f"{p['operator']} {p['value']:g}" for p in record.get("p_values", [])) or "-"
+
+
+def render_summary(record: dict[str, Any], color: bool = False) -> str:
+    """A block like::
+
+        17638731  Efalizumab in the treatment of discoid lupus erythematosus
+          drugs      efalizumab (studied); thalidomide, methotrexate (mentioned)
+          conditions Lupus Erythematosus, Discoid
+          N          13
+          responses  12/13
+          P values   = 0.002
+    """
+    title = record.get("title") or "(no title)"
+    pmid = str(record["pmid"])
+    head = f"{pmid}  " + textwrap.shorten(title, WIDTH - len(pmid) - 2, placeholder="...")
+    if color:
+        head = click.style(head, bold=True)
+    flags = []
+    if record.get("article", {}).get("retracted"):
+        flags.append(_row("warning", "RETRACTED publication", color))
+    if not record.get("article", {}).get("sections"):
+        flags.append(_row("note", "no abstract in the record", color))
+    rows = [
+        _row("drugs", _drugs(record), color),
+        _row("conditions", ", ".join(c["name"] for c in record.get("conditions", [])) or "-", color),
+        _row("N", str(record["sample_size"]) if record.get("sample_size") is not None else "-", color),
+        _row("responses", _responses(record), color),
+        _row("P values", _p_values(record), color),
+    ]
+    return "\n".join([head, *flags, *rows])
