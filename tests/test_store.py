@@ -175,7 +175,7 @@ def test_ensure_db_shape_creates_tables_views_and_fts() -> None:
     db = Database(memory=True)
     ensure_db_shape(db)
     assert set(TABLES) <= set(db.table_names())
-    assert set(db.view_names()) == {"article_findings", "evidence"}
+    assert set(db.view_names()) == {"article_findings", "article_overview", "evidence"}
     assert db.table("articles").detect_fts() == "articles_fts"
     assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
 
