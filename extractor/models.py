@@ -116,17 +116,25 @@ class SampleSize(Evidence):
 
 
 class ResponseCount(Evidence):
-    """``12 of 13 patients``: responders out of a group, with the percent when printed."""
+    """``12 of 13 patients``: responders out of a group, with the percent when printed.
+
+    ``total_source`` says where ``total`` comes from: ``printed`` ("12 of 13"), ``percent``
+    (read back from "17 (9.1%)": 187), or ``unknown`` when the text gives no group size
+    ("two patients developed ...": ``total`` is null rather than a guess).
+    """
 
     responders: int = Field(ge=0)
-    total: int = Field(ge=1)
+    total: int | None = Field(default=None, ge=1)
+    total_source: Literal["printed", "percent", "unknown"] = "printed"
     percent: float | None = Field(default=None, ge=0, le=100)
     arm: str | None = None
     sentence: str
 
     @model_validator(mode="after")
     def _responders_within_total(self) -> "ResponseCount":
-        if self.responders > self.total:
+        if (self.total is None) != (self.total_source == "unknown"):
+            raise ValueError("total is null exactly when total_source is 'unknown'")
+        if self.total is not None and self.responders > self.total:
             raise ValueError(f"responders {self.responders} exceed total {self.total}")
         return self
 

@@ -178,6 +178,7 @@ TABLES: dict[str, Json] = {
             "position": int,
             "responders": int,
             "total": int,
+            "total_source": str,
             "percent": float,
             "arm": str,
             **_EVIDENCE_COLUMNS,
@@ -185,7 +186,7 @@ TABLES: dict[str, Json] = {
         },
         "pk": ("pmid", "position"),
         "foreign_keys": [_TO_ARTICLE],
-        "not_null": ["responders", "total", "text"],
+        "not_null": ["responders", "text"],
     },
     "p_values": {
         "columns": {

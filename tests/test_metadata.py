@@ -376,7 +376,9 @@ def test_response_rates_of_every_drug_cover_every_response_count(fixture_db: Pat
     counted = {(r["pmid"], c["text"], c["start"]) for r in stored for c in r["response_counts"]}
     assert len(counted) > 0
     assert {(row["pmid"], row["evidence"]) for row in rows} == {(p, t) for p, t, _ in counted}
-    assert all(0 <= row["percent"] <= 100 for row in rows)
+    # no percent only when neither a percent nor the group size was printed
+    assert all(0 <= row["percent"] <= 100 for row in rows if row["total"] is not None)
+    assert all(row["percent"] is None for row in rows if row["total"] is None and not row["percent_printed"])
 
 
 def test_trials_of_a_condition_with_their_sample_size(fixture_db: Path) -> None:

@@ -399,7 +399,8 @@ def test_finding_rows() -> None:
          "text": "Thirteen patients", "start": 0, "end": 17, **evidence, "sentence": SENTENCE_1},
     ]
     assert rows(db, "response_counts") == [
-        {"pmid": PMID, "position": 0, "responders": 12, "total": 13, "percent": None, "arm": None,
+        {"pmid": PMID, "position": 0, "responders": 12, "total": 13, "total_source": "printed",
+         "percent": None, "arm": None,
          "text": "12 of 13 patients", "start": 98, "end": 115, **evidence,
          "sentence": SENTENCE_1},
     ]

@@ -1,0 +1,381 @@
+"""Named regexes for participant counts and response counts, built from ``numbers.NUMBER``.
+
+The word lists (participant nouns, enrolment verbs, section kinds) are package data in
+``data/count_words.json``; this module turns them into patterns. Every pattern is compiled with
+``re.VERBOSE | re.IGNORECASE`` and exposes the count as the named group ``n`` (and, for the
+"x of y" shapes, the group size as ``total`` and the printed percent as ``pct``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from extractor.numbers import NUMBER, NUMBER_DIGITS
+
+_FLAGS = re.VERBOSE | re.IGNORECASE
+
+
+@cache
+def count_words() -> dict[str, list[str]]:
+    """The word lists of ``data/count_words.json`` (keys starting with ``_`` left out)."""
+    raw = resources.files("extractor").joinpath("data/count_words.json").read_text("utf-8")
+    return {key: value for key, value in json.loads(raw).items() if not key.startswith("_")}
+
+
+def words_pattern(key: str) -> str:
+    """An alternation of the list ``key``; ``patient*`` becomes ``patient\\w*``, spaces ``\\s+``."""
+    parts = []
+    for word in sorted(count_words()[key], key=len, reverse=True):
+        body = re.escape(word.rstrip("*")).replace(r"\ ", r"\s+")
+        parts.append(body + (r"\w*" if word.endswith("*") else ""))
+    return r"\b(?:" + "|".join(parts) + r")\b"
+
+
+def words_regex(key: str) -> re.Pattern[str]:
+    return re.compile(words_pattern(key), re.IGNORECASE)
+
+
+PARTICIPANT_NOUN = words_pattern("participant_nouns")
+
+# Words that may stand between a count and its noun: "157 breast cancer patients",
+# "56 postmenopausal patients", "120 consecutive, eligible women", "30 type 2 diabetic patients"
+# is refused (a digit inside), as is "12 of 13 patients" ("of" is not a modifier).
+_MODIFIER = r"""
+    (?:type\s+[12]\b                 # "110 insulin-naive type 2 diabetic patients"
+      |(?!(?:of|out|per|in|at|from|to|than|for|vs|versus|by|on|with|were|was|had|have|who|and|or|
+             as|is|are|be|been|into|served)\b)
+       [A-Za-z][A-Za-z'/-]*)
+"""
+
+# A count followed by the people it counts: "Thirteen patients", "157 breast cancer patients",
+# "A total of 141 patients", "120 women were randomized", "Seventy-nine overweight and obese
+# premenopausal women", "Four hundred previously inactive but healthy postmenopausal women".
+COUNT_THEN_NOUN = re.compile(
+    rf"""
+    (?P<n>{NUMBER})
+    (?P<modifiers>(?:\s+(?:and|but)\b)?(?:\s+{_MODIFIER}(?:\s+(?:and|but)\b)?){{0,6}}?)
+    \s+(?P<noun>{PARTICIPANT_NOUN}(?:\s+{PARTICIPANT_NOUN})*)   # "Ninety adult women"
+    (?![-/]\w)                     # not "57,338 patient-years"
+    """,
+    _FLAGS,
+)
+
+# "(N = 120)", "n=45", "N: 78", "(n 40)" is not taken (no sign). "n = 1,297".
+N_EQUALS = re.compile(
+    rf"""
+    (?<![\w.])[nN]\s*(?:=|:)\s*
+    (?P<n>{NUMBER})
+    (?!\s*(?:%|[.,]\d))
+    """,
+    re.VERBOSE,
+)
+
+# A count followed by a verb of enrolment, with no noun it knows: "Seventy-two were included",
+# "1031 were randomly assigned", "A total of 322 BCS were randomized".
+COUNT_THEN_VERB = re.compile(
+    rf"""
+    (?P<n>{NUMBER})
+    (?:
+        (?:\s+(?-i:[A-Z]{{2,}}s?))?          # "A total of 322 BCS were randomized" (capitals only)
+        \s+(?:were|was|had\s+been|have\s+been)\s+
+      | \s+(?=(?:randomi[sz]ed|enrolled)\s*[:;,)])   # "253 randomized: 125 to receive ..."
+    )
+    (?:randomi[sz]ed|randomly|enrolled|enroled|included|recruited|allocated|assigned|
+       accrued|entered|registered|studied|analy[sz]ed|evaluated|treated)\b
+    """,
+    _FLAGS,
+)
+
+# Units and nouns that make a number something other than a count of people: doses "40 mg",
+# durations "12 weeks", "5 years", percentages "45%", scores "3 points", "2 cycles".
+NOT_PEOPLE_AFTER = re.compile(
+    r"""
+    ^\s*(?:
+        %|percent|per\s*cent|[µμu]g|mcg|mg|g\b|kg|ng|ml|mL|l\b|dl|mm|cm|m\b|km|iu|u\b|units?|
+        mmol|µmol|mol|meq|gy|cgy|mci|mbq|hz|kcal|cal|bpm|°|
+        h\b|hrs?|hours?|min\w*|s\b|sec\w*|days?|d\b|weeks?|wks?|w\b|months?|mo\b|years?|yrs?|y\b|
+        cycles?|doses?|times|fold|x\b|sessions?|visits?|points?|fractions?|courses?
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Left context that makes the number an age, a P value, a date, a version, a grade...:
+# "aged 65", "P = 0.03", "in 2005", "grade 3", "phase 2", "stage 4", "day 28".
+NOT_PEOPLE_BEFORE = re.compile(
+    r"""
+    (?:
+        \b(?:aged?|ages|age\s+of|ages\s+of|p|ci|grade|grades|phase|stage|stages|cycle|day|days|week|weeks|month|
+           months|year|years|version|level|score|scale|step|visit|dose|type|class|trial|study|
+           table|figure|fig|hr|rr|ratio|index|g|gy|mg|ml|kg|n\.?s)
+        \s*[=:<>≤≥]?\s*
+      | \b(?:group|arm|cohort)\s+                 # "group 2", not "in the experimental group: 10"
+      | [=<>≤≥±×/^]\s*
+      | (?<![A-Za-z\d])\d+\s*(?:-|to|–|and)\s*     # "18-70", "ages of 26 and 81", not "SB3 and"
+      | \b(?:one|\d+)\s+in\s+                     # "one in seven individuals", "1 in 10 women"
+      | \b(?:january|february|march|april|may|june|july|august|september|october|november|
+           december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:\d{1,2},?\s+)?
+    )$
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# "59 patients in the gefitinib group and 56 in the placebo group": a count followed by the one
+# group it belongs to. "randomly assigned to screening and control groups" (plural, or a list)
+# describes a total, and "(n = 65 each)" a size shared by every arm.
+ARM_CONTEXT_AFTER = re.compile(
+    r"""
+    ^(?:
+        (?:\s+[A-Za-z-]+){0,4}?\s+(?:were\s+|was\s+)?(?:in|on|receiving|received|given)\s+
+        (?:the\s+)?(?:(?!and\b|or\b)[\w/+-]+\s+){0,4}?(?:group|arm|cohort)\b
+        (?!s|\s+(?:and|or)\s+(?:(?:a|an|the)\s+)?[\w/+-]+\s+(?:group|arm|cohort))
+      | \s*\)?\s*(?:each|per\s+(?:group|arm))\b     # "(n = 65 each)"
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# A subset of a group: "12 of 13", "12 (92%) of 13", "18 patients (44%)", "12/13".
+SUBSET_AFTER = re.compile(
+    rf"""
+    ^(?:(?:\s+{_MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?\s*
+    (?:
+        [(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]              # "18 patients (44%)", not "(40% of the"
+      | ,\s*\d+(?:\.\d+)?\s*%                           # "(9, 9.1%)"
+      | (?:[(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]\s*)?(?:of|out\s+of)\s+(?:the\s+|these\s+|all\s+)?
+        (?:{NUMBER})                                     # "12 (92%) of 13"
+      | /\s*\d                                           # "12/13"
+    )
+    """,
+    _FLAGS,
+)
+
+# Headings printed inside a text: "RESULTS:", "RESEARCH DESIGN AND METHODS:".
+INLINE_HEADING = re.compile(r"^\s*(?P<label>[A-Z][A-Z/&, ]{2,}[A-Z])\s*:\s*$")
+
+# ---------------------------------------------------------------------------------------------
+# Response counts. Each pattern names the responders ``n``, and ``total`` and/or ``pct`` when
+# printed. ``ZERO`` lets "none of the 18 patients" count 0 responders.
+
+ZERO = r"\b(?:none|no\s+one|nobody)\b"
+_PCT = r"(?P<pct>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)"   # "52 (78 per cent) of 67"
+_COUNT_OR_ZERO = rf"(?:{NUMBER}|{ZERO})"
+
+# "12 of 13 patients", "12 out of 13", "12 (92%) of 13", "1 of the 18 patients",
+# "none of the 18 patients", "Thirty-nine of the 221 women", "31 of 322 eligible women".
+X_OF_Y = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    \s*(?:[(\[]\s*{_PCT}\s*[)\]]\s*)?
+    (?:of|out\s+of)\s+(?:the\s+|these\s+|those\s+|all\s+|a\s+total\s+of\s+)?
+    (?P<total>{NUMBER})
+    (?!\s*(?:%|[.,]\d|/))
+    """,
+    _FLAGS,
+)
+
+# "12/13", "(57/156; 36%)", "pCR rates were 6.8 % (3/45)". Dates "12/13/2005" are refused by
+# the look-arounds (no third part, no leading part), decimals by the digit guards.
+X_SLASH_Y = re.compile(
+    r"""
+    (?<![\w./-])(?<!/\s)
+    (?P<n>\d{1,6})\s*/\s*(?P<total>\d{1,6})
+    (?![\w.+]|\s*/\s*\d|\s*[-–]\s*\d|,\d)     # not "8/18+" (cytokeratin), not "1/2-3"
+    """,
+    re.VERBOSE,
+)
+
+# "17 (9.1%)", "six (15.8 %) patients", "9 patients (20.9%)", "ten [3%]", "(9, 9.1%)",
+# "1 (0.5%) patient on T2345", "47 women (68.1%) in group A".
+X_PCT = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{PARTICIPANT_NOUN}|\s+(?:events?|episodes?|deaths?))?
+    \s*(?:[(\[]\s*{_PCT}\s*[)\],;]|,\s*(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*[)\];,])
+    """,
+    _FLAGS,
+)
+
+# "1.5% (n = 46) in the placebo group", "69.0% [n = 69]", "(n=57, 1.8%)".
+PCT_N_EQUALS = re.compile(
+    rf"""
+    (?:{_PCT}\s*[(\[]\s*n\s*=\s*(?P<n>{NUMBER})\s*[)\]]
+      |[(\[]\s*n\s*=\s*(?P<n2>{NUMBER})\s*[,;]\s*(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%)
+    """,
+    _FLAGS,
+)
+
+# What follows the group size of "x of y" when y is not a group of people: "1 of 3 arms",
+# "2 of 4 weeks", "3 of 5 cycles", "2 of the 3 trials".
+NOT_GROUP_AFTER = re.compile(
+    rf"""
+    ^\s*(?:[A-Za-z-]+\s+)??
+    (?:arms?|groups?|weeks?|months?|days?|years?|hours?|cycles?|doses?|courses?|items?|studies|
+       study|trials?|centers?|centres?|sites?|hospitals?|countries|criteria|domains?|questions?|
+       points?|visits?|sessions?|times|occasions|scales?|subscales?|measures?|outcomes?|
+       endpoints?|end\s+points?|categories|factors?|genes?|variables?|parameters?|
+       mg|g|ml|mm|cm|kg|mmhg|%|score|grade)\b
+    (?!\s+(?:[\w-]+\s+)?{PARTICIPANT_NOUN})     # "57 of 63 PB group patients" is a count
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# Left context that makes "3/4" or "x of y" notation, not a count: "grade 3/4", "phase 2/3",
+# "GCS 3/15", "ECOG 0/1", "T1/T2", "HER2 2+/3+", "BI-RADS 4/5", "ratio 2/1", "NYHA class 3/4".
+NOT_COUNT_BEFORE = re.compile(
+    r"""
+    \b(?:grades?|phases?|stages?|score|scores|gcs|ecog|who|nyha|class|classes|ratio|types?|
+       level|levels|cycles?|days?|weeks?|months?|years?|bi-?rads|gleason|apgar|vas|nrs|
+       figure|fig|table|version|lines?|tier|dose|doses|mg|p|ci|hr|or|rr|ages?|aged|
+       scale|dilution|titer|titre)\s*[:=]?\s*$
+    | (?:[≥≤<>]|\bthan|\bscores?\s+of|\bscored?)\s*$    # "≥ 3 of 10 for worst pain", "higher than 6 of 7"
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# What follows "x/y" when it is a unit or a score, not a count: "120/80 mmHg", "5/10 mg",
+# "25/50 µg", "3/4 toxicity" is kept (grade words are caught on the left).
+NOT_COUNT_AFTER = re.compile(
+    r"^\s*(?:mm\s*hg|mmhg|mg|[µμu]g|mcg|g\b|ml|iu|units?|mmol|cm|mm|kg|%|hours?|h\b|days?|weeks?|"
+    r"months?|years?|points?|score|scale)",
+    re.IGNORECASE,
+)
+
+# Verbs that make a bare "x patients" an outcome count: "two patients developed a haematoma",
+# "10 patients developed contralateral breast cancer", "[Two] patients died".
+BARE_COUNT = re.compile(
+    rf"""
+    (?P<n>{NUMBER})
+    (?P<noun>(?:\s+{_MODIFIER}){{0,2}}?\s+{PARTICIPANT_NOUN})
+    \s+(?:(?:had|have)\s+(?:partial|complete|stable|progressive|grade|disease|local|
+                          distant|serious|severe|[\w-]+\s+(?:responses?|events?|recurrences?))|
+        developed|experienced|died|relapsed|recurred|achieved|responded|suffered|required|
+        showed|presented|discontinued|withdrew)\b
+    """,
+    _FLAGS,
+)
+
+EVENT_NOUN = words_pattern("event_nouns")
+_THING = rf"(?:{PARTICIPANT_NOUN}|{EVENT_NOUN})"
+
+# Counts compared between groups: "(21 vs. 8; p = 0.01)", "(147 vs 200, odds ratio 0.72",
+# "(2 vs 0 patients, respectively)", "67 events with anastrozole vs 110 with tamoxifen" is left
+# to GROUP_COUNT.
+VS_PAIR = re.compile(
+    rf"""
+    (?P<n>{NUMBER})(?:\s+{_THING})?
+    \s*(?:vs\.?|versus)\s*
+    (?P<m>{NUMBER})
+    (?!\s*(?:%|[.,]\d|/|\w*\s*(?:mg|ml|kg|years?|months?|weeks?|days?)\b))
+    """,
+    _FLAGS,
+)
+
+# A count placed in one group: "10 in the experimental group versus 28 in the control group",
+# "27 patients in the ALND arm", "93 deaths occurring in the exemestane group",
+# "Thirty-six patients in the latanoprost group".
+GROUP_COUNT = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{_THING})?
+    (?:\s+(?:were|was|occurring|occurred|reported|observed|seen))?
+    \s+(?:in|on|with|among|receiving|from|treated\s+with|taking)\s+
+    (?:the\s+|each\s+)?(?:(?!and\b|or\b|vs\b|versus\b)[\w/+.%()-]+\s+){{0,4}}?
+    (?:group|arm|cohort)\b
+    """,
+    _FLAGS,
+)
+
+# A count of people or events in an outcome sentence: "was observed in eight patients",
+# "observed in 7 cases", "93 deaths", "five other fractures", "(n = 9) than with latanoprost".
+THING_COUNT = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    (?P<noun>(?:\s+{_MODIFIER}){{0,2}}?\s+{_THING})
+    """,
+    _FLAGS,
+)
+
+# "8.6% (14) of patients", "24.1% [39] in the linagliptin group": a percent, then its count.
+PCT_THEN_COUNT = re.compile(
+    rf"{_PCT}\s*[(\[]\s*(?P<n>{NUMBER})\s*[)\]]",
+    _FLAGS,
+)
+
+OUTCOME_SENTENCE = words_pattern("outcome_sentence_words")
+
+# Two counts set against each other, each with its treatment: "14 neoplastic events with
+# tamoxifen and 28 with placebo", "28 VTEs on placebo and 44 on tamoxifen therapy",
+# "33 for anastrozole vs 36 for tamoxifen", "53 on tamoxifen and 86 on placebo".
+COMPARED_PAIR = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})(?:\s+{_MODIFIER})?(?:\s+{_THING})?
+    \s+(?:with|on|for|in|after|receiving)\s+[\w/+.-]+(?:\s+[\w/+.-]+){{0,2}}?\s*,?\s*
+    (?:vs\.?|versus|and|compared\s+with|but)\s+
+    (?P<m>{_COUNT_OR_ZERO})(?:\s+{_THING})?
+    \s+(?:with|on|for|in|after|receiving)\b
+    """,
+    _FLAGS,
+)
+
+# A count whose bracket splits it into parts that add up to it: "2144 (1063 ovarian ablation,
+# 1081 no ovarian ablation)", "351 women (176 given exemestane, 175 given placebo)",
+# "125 patients (63 TE and 62 TEL patients)". ``inner`` is the bracket's text.
+COUNT_THEN_PARTS = re.compile(
+    rf"""
+    (?P<n>{NUMBER})
+    (?:(?:\s+{_MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?
+    \s*\((?P<inner>[^()]{{3,200}})\)
+    """,
+    _FLAGS,
+)
+# The parts inside that bracket: whole numbers that are not percents or decimals.
+PART = re.compile(rf"(?P<n>{NUMBER_DIGITS})(?!\s*%)", re.VERBOSE)
+
+# "in 22 and 30 patients, respectively", "(360 and 705 events, respectively)": two counts that
+# share their noun.
+AND_PAIR = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})\s*(?:and|or|,)\s*(?P<m>{_COUNT_OR_ZERO})
+    (?:\s+{_MODIFIER}){{0,2}}?\s+{_THING}
+    (?=\s*,?\s*respectively)
+    """,
+    _FLAGS,
+)
+
+# "136 women (74 placebo, 62 tamoxifen) developed breast cancer", "399 recurrences or
+# contralateral breast cancers (CLBCs) (164 letrozole and 235 placebo) occurred", "Of the 28
+# on-study deaths (17 gemcitabine, 11 epirubicin)": a count split by arm in a bracket.
+COUNT_SPLIT_BY_ARM = re.compile(
+    rf"""
+    (?P<n>{NUMBER})
+    [^\d()]{{0,60}}?
+    \((?P<inner>[^()]{{3,120}})\)
+    """,
+    _FLAGS,
+)
+
+# A count followed directly by what happened to it, the people left implicit: "1 achieved
+# complete remission (CR), 9 achieved partial remission (PR), 11 had stable disease",
+# "Among women on HRT, 11 had local recurrence".
+COUNT_THEN_OUTCOME_VERB = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    \s+(?:had|achieved|developed|experienced|died|relapsed|recurred|responded|showed|suffered|
+         required|remained|reported|underwent\s+(?:re-?operation|surgery\s+for))\b
+    """,
+    _FLAGS,
+)
+
+# Response categories counted one by one: "1 CR, 5 PR, 19 SD, and 9 PD in control group",
+# "(one CR, 11 PR; 95% CI ...)", "two pCRs". The abbreviations are matched case-sensitively.
+COUNT_THEN_RESPONSE_CATEGORY = re.compile(
+    rf"""
+    (?P<n>{_COUNT_OR_ZERO})
+    \s+(?-i:(?:CR|PR|SD|PD|pCR|ORR|CBR|OR|MR|NC)s?)\b
+    """,
+    _FLAGS,
+)

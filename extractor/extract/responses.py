@@ -1,0 +1,417 @@
+"""Response counts: how many people of a group had an outcome ("12 of 13 patients").
+
+Shapes, tried in this order on each sentence (a later shape never reuses a number an earlier one
+took):
+
+1. ``X_OF_Y``          "12 of 13 patients", "12 (92%) of 13", "none of the 18 patients"
+2. ``X_SLASH_Y``       "12/13", "(57/156; 36%)"
+3. ``PCT_N_EQUALS``    "1.5% (n = 46)", "(n=57, 1.8%)";  ``PCT_THEN_COUNT`` "8.6% (14)"
+4. ``X_PCT``           "17 (9.1%)", "six (15.8 %) patients", "9 patients (20.9%)"
+5. counts printed without their group, in an outcome sentence only: pairs ("21 vs. 8",
+   "in 22 and 30 patients, respectively", "28 VTEs on placebo and 44 on tamoxifen"), a count
+   split by arm ("136 women (74 placebo, 62 tamoxifen) developed ..."), a count placed in a
+   group ("27 patients in the ALND arm"), "two patients developed ...", "93 deaths",
+   "(n = 9 vs. n = 2)".
+
+``total`` (the group size) is the printed one for 1 and 2. For 3 and 4 it is read back from the
+percent (17 at 9.1% -> 187). For 5 no group size is printed: ``total`` is then the study's chosen
+sample size (an upper bound for the group), ``percent`` is None, and the count is dropped when
+the study has no sample size or when the count is too large a part of it to be an outcome (it is
+then a group: "Safety data were available from 369 patients").
+
+Refused, because they look like counts and are not: dates ("12/13/2005", "1/2011"), grades,
+phases and scores ("grade 3/4", "phase 2/3", "GCS 3/15", "≥ 3 of 10 for worst pain"), doses and
+pressures ("5/10 mg", "120/80 mmHg"), "1 of 3 arms", "2 of 4 weeks", rates ("per 1000
+women-years", "1 in 10 women"), bounds ("at least one"), counts that describe the sample
+("405 (8.4%) were black", "79 (96%) patients received ...") and the participant counts found by
+``extract_sample_sizes``. Background sentences are skipped. A count larger than its group becomes
+a ``Doubt``, never a ``ResponseCount``.
+
+The evidence span starts at the responders number and runs to the group size or the percent
+("12 of 13", "17 (9.1%)"; the number alone for shape 5), so it always covers the number a reader
+(or a gold annotation) marks. ``arm`` is filled when the sentence names the group right after
+("... in the tamoxifen group") or right before ("In the placebo group, ...").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.count_patterns import (
+    AND_PAIR,
+    BARE_COUNT,
+    COMPARED_PAIR,
+    COUNT_SPLIT_BY_ARM,
+    COUNT_THEN_OUTCOME_VERB,
+    COUNT_THEN_RESPONSE_CATEGORY,
+    EVENT_NOUN,
+    GROUP_COUNT,
+    N_EQUALS,
+    NOT_PEOPLE_AFTER,
+    OUTCOME_SENTENCE,
+    PART,
+    PCT_THEN_COUNT,
+    THING_COUNT,
+    VS_PAIR,
+    NOT_COUNT_AFTER,
+    NOT_COUNT_BEFORE,
+    NOT_GROUP_AFTER,
+    NOT_PEOPLE_BEFORE,
+    PARTICIPANT_NOUN,
+    PCT_N_EQUALS,
+    X_OF_Y,
+    X_PCT,
+    X_SLASH_Y,
+    ZERO,
+    words_regex,
+)
+from extractor.extract.sample_size import extract_sample_sizes, sentences_with_kind
+from extractor.models import Article, Doubt, ResponseCount, SampleSize
+from extractor.numbers import parse_count
+
+_ZERO_RE = re.compile(rf"^{ZERO}$", re.IGNORECASE)
+# "(57/156; 36%)", "(7/142, 4.9%)": a percent printed right after the fraction.
+_PCT_AFTER = re.compile(r"^\s*[,;]?\s*\(?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s*%")
+# "... in 57 (90%) of the PB group patients", "with SB3", "in the TM group": the arm named
+# right after the count (best effort; None when the sentence does not say).
+_ARM_AFTER = re.compile(
+    r"""^[^.;]{0,40}?\b(?:in|with|on|receiving|for)\s+(?:the\s+)?
+        (?P<arm>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+(?:group|arm|cohort)\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_ARM_BEFORE = re.compile(
+    r"""\b(?:in|for|among)\s+the\s+(?P<arm>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+
+        (?:group|arm|cohort)\s*,?\s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_DATE_BEFORE = re.compile(r"\b(?:between|from|since|until|till|during)\s+$", re.I)
+# "2.07 per 1000 women-years", "1 in 10 women", "at least 1 adverse event": rates and bounds.
+_RATE_BEFORE = re.compile(
+    r"(?:\bper|\d\s+in|\bat\s+least|\bat\s+most|\bmore\s+than|\bless\s+than|\bfewer\s+than|"
+    r"\bup\s+to|\bover|\bunder)\s*$",
+    re.I,
+)
+_RATE_AFTER = re.compile(r"^[\w ]*?-(?:years?|months?)\b", re.I)
+_OF_AFTER = re.compile(r"^\s*of\b", re.I)
+_OPEN_BEFORE = re.compile(r"[(\[]\s*$")
+_THING_AFTER = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{0,2}}?(?:{PARTICIPANT_NOUN})", re.IGNORECASE)
+# "All the 40 patients had ...", "the remaining 12 patients": the whole group, not an outcome.
+_WHOLE_BEFORE = re.compile(r"\b(?:all|both|each|remaining|total|overall)\s+(?:the\s+|of\s+the\s+)?$", re.I)
+_OUTCOME_RE = re.compile(OUTCOME_SENTENCE, re.IGNORECASE)
+_DESCRIPTION_RE = words_regex("sample_description_words")
+_RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which|whom)\s+(?:were\s+|had\s+|was\s+)?$", re.I)
+# "Of 47 patients eligible", "Among 707 participants", "in the 36 patients with high RAD51":
+# a count that names the group an outcome is then measured in.
+_GROUP_BEFORE = re.compile(
+    r"\b(?:of|among|amongst|the|these|those|study\s+of|other)\s+(?:the\s+|all\s+|these\s+)?$", re.I
+)
+# "patients (n = 108) received", "Conventional-schedule regimen patients (n=108)": a group size.
+_NOUN_BEFORE_N = re.compile(rf"(?:{PARTICIPANT_NOUN})\s*[(\[,]?\s*$", re.I)
+# Words right after "x of y" that are not the people or events counted: "one of four mammography
+# registries", "65 of 70 providers" (a participant or event noun within three words is fine).
+_OF_FOLLOWER = re.compile(r"^\s+(?P<word>[a-z][a-z-]*)")
+_FUNCTION_WORDS = frozenset(
+    "had have has were was is are in with and or vs versus who that on at of for receiving "
+    "treated given did could would the a an after before during while than but to from by "
+    "respectively evaluable assessable eligible available".split()
+)
+_THING_NEAR = re.compile(rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:{PARTICIPANT_NOUN}|{EVENT_NOUN})", re.I)
+# Allocation, not outcome: "110 to the SLNB arm", "Sixty-nine (49.3%) assigned to patent blue".
+_ALLOCATION_AFTER = re.compile(
+    r"^[^.;]{0,30}?\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|included)\b", re.I
+)
+_ENROLMENT_RE = re.compile(
+    r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited|accrued|included)\b", re.I
+)
+# A count printed without its group is an outcome count only when it is a small part of the
+# study: "Safety data were available from 369 patients" (of 395) names a group, "30 relapses"
+# (of 869) an outcome. An "n = " beside a treatment is an arm size unless it is smaller still
+# ("ddAT, n = 191; AC-DOC, n = 178" of 395 vs "sitagliptin (n = 2) and placebo (n = 1)").
+_LOOSE_SHARE = 0.45
+_N_EQUALS_SHARE = 0.25
+# A percent read back to a group size must agree with the printed percent to its rounding.
+_PCT_TOLERANCE = 0.051
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int  # responders number
+    number_end: int
+    end: int  # end of the evidence span
+    responders: int
+    total: int | None
+    percent: float | None
+    total_source: str = "printed"
+
+
+# A hit and the raw match it came from (start, end, text), for Doubt records.
+_Found = tuple[_Hit, tuple[int, int, str]]
+
+
+def _count(text: str) -> int | None:
+    return 0 if _ZERO_RE.match(text.strip()) else parse_count(text)
+
+
+def _total_from_percent(responders: int, percent: float) -> int | None:
+    """17 at 9.1% -> 187; None when no whole group size gives that percent."""
+    if percent <= 0 or percent > 100:
+        return None
+    total = round(responders * 100 / percent)
+    if total < max(responders, 1):
+        return None
+    if abs(100 * responders / total - percent) > max(_PCT_TOLERANCE * 10, percent * 0.02):
+        return None
+    return total
+
+
+def _notation_before(text: str, sentence_start: int, start: int) -> bool:
+    return bool(NOT_COUNT_BEFORE.search(text[max(sentence_start, start - 25):start]))
+
+
+def _of_hits(text: str, s0: int, s1: int) -> list[_Found]:
+    out = []
+    for m in X_OF_Y.finditer(text, s0, s1):
+        responders, total = _count(m.group("n")), parse_count(m.group("total"))
+        if responders is None or total is None or total == 0:
+            continue
+        if _notation_before(text, s0, m.start()) or NOT_GROUP_AFTER.match(text[m.end():s1]):
+            continue
+        if not _counts_people_or_events(text[m.end():s1]):
+            continue
+        pct = float(m.group("pct")) if m.group("pct") else None
+        out.append((_Hit(m.start(), m.end("n"), m.end(), responders, total, pct),
+                    (m.start(), m.end(), m.group())))
+    return out
+
+
+def _counts_people_or_events(after: str) -> bool:
+    """False for "one of four mammography registries": y is followed by some other noun."""
+    follower = _OF_FOLLOWER.match(after)
+    if follower is None:
+        return True  # punctuation, a bracket, a capitalised name or the end of the sentence
+    word = follower.group("word")
+    if word in _FUNCTION_WORDS or word.endswith("ed"):
+        return True
+    return bool(_THING_NEAR.match(after))
+
+
+def _slash_hits(text: str, s0: int, s1: int) -> list[_Found]:
+    out = []
+    for m in X_SLASH_Y.finditer(text, s0, s1):
+        responders, total = int(m.group("n")), int(m.group("total"))
+        if total == 0 or _notation_before(text, s0, m.start()):
+            continue
+        if NOT_COUNT_AFTER.match(text[m.end():s1]):
+            continue
+        # "1/3 of patients", "2/3 of the women": a fraction, not a count ("17/19 of these
+        # patients" is a count).
+        if total <= 4 and _OF_AFTER.match(text[m.end():s1]):
+            continue
+        # "3/4", "1/2", "2/3" on their own are grade or phase notation far more often than counts.
+        if total <= 5 and total == responders + 1:
+            continue
+        # "from 1/2011 to 6/2012", "Between 09/92 and 12/96": month/year.
+        n_text = m.group("n")
+        if responders <= 12 and (1900 <= total <= 2100 or (len(n_text) > 1 and n_text[0] == "0")
+                                 or (total > 12 and _DATE_BEFORE.search(text[s0:m.start()]))):
+            continue
+        after = _PCT_AFTER.match(text[m.end():s1])
+        pct = float(after.group("pct")) if after else None
+        # "pain scores were 1/10", "kinase 4/6": a small fraction needs a percent, brackets or
+        # the people it counts ("(3/8)", "2/9 patients", "3/8 (38%)").
+        if total <= 10 and pct is None and not (
+            _OPEN_BEFORE.search(text[s0:m.start()]) or _THING_AFTER.match(text[m.end():s1])
+        ):
+            continue
+        out.append((_Hit(m.start(), m.end("n"), m.end(), responders, total, pct),
+                    (m.start(), m.end(), m.group())))
+    return out
+
+
+def _pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+    out: list[_Found] = []
+    # "405 (8.4%) were black", "79 (96%) patients received lymphedema treatment": a count with a
+    # percent that describes the sample or its treatment, not an outcome (see _describes).
+    for m in PCT_N_EQUALS.finditer(text, s0, s1):
+        group = "n" if m.group("n") else "n2"
+        pct = float(m.group("pct") or m.group("pct2"))
+        responders = parse_count(m.group(group))
+        if responders is None:
+            continue
+        total = _total_from_percent(responders, pct)
+        if total is None:
+            continue
+        out.append((_Hit(m.start(group), m.end(group), m.end(group), responders, total, pct, "percent"),
+                    (m.start(), m.end(), m.group())))
+    for m in PCT_THEN_COUNT.finditer(text, s0, s1):
+        responders = parse_count(m.group("n"))
+        pct = float(m.group("pct"))
+        if responders is None:
+            continue
+        total = _total_from_percent(responders, pct)
+        if total is None:
+            continue
+        out.append((_Hit(m.start("n"), m.end("n"), m.end("n"), responders, total, pct, "percent"),
+                    (m.start(), m.end(), m.group())))
+    for m in X_PCT.finditer(text, s0, s1):
+        responders = _count(m.group("n"))
+        pct = float(m.group("pct") or m.group("pct2"))
+        if responders is None or _notation_before(text, s0, m.start()):
+            continue
+        if NOT_PEOPLE_BEFORE.search(text[max(s0, m.start() - 30):m.start()]):
+            continue
+        # "compared to 0 (0%) infections": no group size in the percent; use the study's.
+        zero = responders == 0 and pct == 0 and group_size is not None
+        total = None if zero else _total_from_percent(responders, pct)
+        if total is None and not zero:
+            continue
+        # "(9, 9.1%)": the span ends at the percent sign; "17 (9.1%)" keeps its bracket.
+        end = m.end() - 1 if m.group("pct2") or text[m.end() - 1] in ",;" else m.end()
+        out.append((_Hit(m.start(), m.end("n"), end, responders, total, pct,
+                         "unknown" if zero else "percent"),
+                    (m.start(), m.end(), m.group())))
+    return out
+
+
+def _describes(text: str, s0: int, s1: int, hit: _Hit) -> bool:
+    """The words around the count describe the sample or its treatment, not an outcome:
+    "405 (8.4%) were black", "79 (96%) patients received lymphedema treatment",
+    "Questionnaire data were available for 119 patients"."""
+    window = text[max(s0, hit.start - 30):min(s1, hit.end + 50)]
+    after = text[hit.end:min(s1, hit.end + 50)]
+    if _OUTCOME_RE.search(after):
+        return False
+    # "none of the 18 patients who received timolol": a relative clause names the group.
+    return any(not _RELATIVE_BEFORE.search(window[:m.start()]) for m in _DESCRIPTION_RE.finditer(window))
+
+
+def _is_outcome_sentence(sentence: str) -> bool:
+    """An outcome is reported and nobody is being enrolled or allocated."""
+    return bool(_OUTCOME_RE.search(sentence)) and not _ENROLMENT_RE.search(sentence)
+
+
+def _is_loose_count(text: str, s0: int, s1: int, start: int, end: int, responders: int) -> bool:
+    """Guards for a count printed without its group: not a year, a dose, an age, an allocation."""
+    if 1900 <= responders <= 2100:
+        return False
+    before = text[max(s0, start - 30):start]
+    if NOT_PEOPLE_BEFORE.search(before) or _WHOLE_BEFORE.search(before) or _GROUP_BEFORE.search(before):
+        return False
+    if _notation_before(text, s0, start) or _RATE_BEFORE.search(before):
+        return False
+    after = text[end:s1]
+    if _RATE_AFTER.match(after):
+        return False
+    return not (NOT_PEOPLE_AFTER.match(after) or _ALLOCATION_AFTER.match(after))
+
+
+def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+    """Counts of an outcome sentence printed without their group ("21 vs. 8", "10 in the
+    experimental group", "two patients developed a haematoma"); ``total`` is the study size."""
+    out: list[_Found] = []
+    if group_size is None:
+        return out
+    # "There were 1 CR, 5 PR, 19 SD, and 9 PD": response categories are outcomes themselves.
+    if not (_is_outcome_sentence(text[s0:s1]) or COUNT_THEN_RESPONSE_CATEGORY.search(text, s0, s1)):
+        return out
+
+    def add(start: int, end: int, raw_start: int, raw_end: int, lead: int | None = None,
+            share: float = _LOOSE_SHARE) -> None:
+        """``lead``: where the left context starts, the "n" of "n = 9" (default: the number).
+        ``share``: the largest part of the study such a count may be; larger ones are groups."""
+        responders = _count(text[start:end])
+        if responders is None or responders > share * group_size:
+            return
+        if not _is_loose_count(text, s0, s1, start if lead is None else lead, end, responders):
+            return
+        out.append((_Hit(start, end, end, responders, None, None, "unknown"),
+                    (raw_start, raw_end, text[raw_start:raw_end])))
+
+    # The second count of a pair is judged by the context of the first ("22 and 30 patients").
+    for pattern in (AND_PAIR, COMPARED_PAIR, VS_PAIR):
+        for m in pattern.finditer(text, s0, s1):
+            add(m.start("n"), m.end("n"), m.start(), m.end())
+            add(m.start("m"), m.end("m"), m.start(), m.end(), lead=m.start())
+    # "136 women (74 placebo, 62 tamoxifen) developed ...": the parts are the arms' counts; the
+    # whole is left out.
+    wholes = set()
+    for m in COUNT_SPLIT_BY_ARM.finditer(text, s0, s1):
+        whole = parse_count(m.group("n"))
+        parts = list(PART.finditer(m.group("inner")))
+        values = [parse_count(p.group("n")) or 0 for p in parts]
+        if whole and len(parts) >= 2 and sum(values) == whole:
+            wholes.add(m.start("n"))
+            inner_start = m.start("inner")
+            for part in parts:
+                add(inner_start + part.start("n"), inner_start + part.end("n"), m.start(), m.end())
+    for pattern in (GROUP_COUNT, BARE_COUNT, COUNT_THEN_OUTCOME_VERB, COUNT_THEN_RESPONSE_CATEGORY):
+        for m in pattern.finditer(text, s0, s1):
+            add(m.start("n"), m.end("n"), m.start(), m.end())
+    for m in N_EQUALS.finditer(text, s0, s1):
+        if not _NOUN_BEFORE_N.search(text[s0:m.start()]):
+            add(m.start("n"), m.end("n"), m.start(), m.end(), lead=m.start(), share=_N_EQUALS_SHARE)
+    for m in THING_COUNT.finditer(text, s0, s1):
+        add(m.start("n"), m.end("n"), m.start(), m.end())
+    return [item for item in out if item[0].start not in wholes]
+
+
+def _arm_of(text: str, s0: int, s1: int, hit: _Hit) -> str | None:
+    after = _ARM_AFTER.match(text[hit.end:s1])
+    if after:
+        return after.group("arm")
+    before = _ARM_BEFORE.search(text[s0:hit.start])
+    return before.group("arm") if before else None
+
+
+
+
+def extract_response_counts(article: Article, doubts: list[Doubt] | None = None) -> list[ResponseCount]:
+    """Every "x of y" style count of ``article``; impossible ones go to ``doubts``."""
+    texts = article.texts()
+    sizes: list[SampleSize] = extract_sample_sizes(article)
+    group_size = next((s.value for s in sizes if s.chosen), None)
+    # Numbers read as participant counts ("Thirteen patients received ...") are not outcomes.
+    people = {(s.section_index, s.start) for s in sizes
+              if s.chosen or (s.role != "sum_of_arms" and not _is_outcome_sentence(s.sentence))}
+    results: list[ResponseCount] = []
+    for index, (label, text) in enumerate(texts):
+        for s0, s1, kind in sentences_with_kind(label, text):
+            if kind == "background":
+                continue  # counts of earlier studies ("in 2000 women, tamoxifen ...")
+            taken: list[tuple[int, int]] = []
+            for hit, (m0, m1, raw) in [
+                *_of_hits(text, s0, s1),
+                *_slash_hits(text, s0, s1),
+                *_pct_hits(text, s0, s1, group_size),
+                *_loose_hits(text, s0, s1, group_size),
+            ]:
+                if any(a < hit.number_end and hit.start < b for a, b in taken):
+                    continue
+                if (index, hit.start) in people or _describes(text, s0, s1, hit):
+                    continue
+                taken.append((hit.start, hit.end))
+                if hit.total is not None and hit.responders > hit.total:
+                    if doubts is not None:
+                        doubts.append(Doubt(
+                            field="response_counts",
+                            reason=f"{hit.responders} responders exceed the group of {hit.total}",
+                            text=raw, section=label, section_index=index, start=m0, end=m1,
+                        ))
+                    continue
+                results.append(ResponseCount(
+                    text=text[hit.start:hit.end], start=hit.start, end=hit.end, section=label,
+                    section_index=index, responders=hit.responders, total=hit.total,
+                    total_source=hit.total_source,
+                    percent=hit.percent if hit.percent is None or hit.percent <= 100 else None,
+                    arm=_arm_of(text, s0, s1, hit), sentence=text[s0:s1],
+                ))
+    results.sort(key=lambda r: (r.section_index, r.start))
+    return _drop_restatements(results)
+
+
+def _drop_restatements(counts: list[ResponseCount]) -> list[ResponseCount]:
+    """A count without its group that repeats one printed with its group is the same finding
+    said again ("12 of 13 patients" ... "The response to treatment in 12 patients")."""
+    printed = {c.responders for c in counts if c.total_source != "unknown"}
+    return [c for c in counts if c.total_source != "unknown" or c.responders not in printed]

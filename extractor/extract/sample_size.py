@@ -1,0 +1,359 @@
+"""Sample size: the number of participants of the study, and the sizes of its arms.
+
+Candidates are counts of people found by four shapes (``count_patterns``):
+``COUNT_THEN_NOUN`` ("Thirteen patients", "157 breast cancer patients"), ``N_EQUALS``
+("(N = 120)"), ``COUNT_THEN_VERB`` ("1031 were randomly assigned", "322 BCS were randomized")
+and ``COUNT_THEN_PARTS`` ("2144 (1063 ..., 1081 ...)", a count its bracket splits into parts).
+A count is refused when it is a dose, a duration, an age, a percentage, a date, a rate ("per 1000
+patient-years", "one in seven"), a bound ("at least one patient"), a singular noun ("two patient
+leaflets") or a part of a group ("12 of 13", "18 patients (44%)", "(131 male; ...)").
+
+Each kept count is scored by its context: the shape (2.0, n = 1.75), "a total of" (+2), a bracket
+that splits it (+1.5), enrolment verbs nearby (strong "randomized/enrolled" +1.5, weak
+"included/treated" +0.75), screening or drop-out words after it (-1), outcome words after it
+(-1, "12 patients responded"), the section it sits in (Methods +0.75, Results/unlabelled +0.25,
+Background -2, Conclusions -1.5; headings printed inside the text count too), and its place
+(-0.03 per earlier sentence). Counts below ``THRESHOLD`` are dropped.
+
+Roles: a count is an ``arm`` when its sentence gives two or more group sizes side by side
+("assigned to X (n = 40) or Y (n = 41)", "letrozole (2583 women) or placebo (2587 women)"), when
+later counts of its sentence add up to it (it is then the ``total`` and they are arms), or when
+it is followed by the one group it belongs to ("59 patients in the gefitinib group"); otherwise
+a ``total``. A total equal to the sum of some sentence's arms gains 2. The best-scoring total is
+``chosen`` (ties: the earliest). When no total reaches the threshold but a sentence lists two or
+more arms, a ``sum_of_arms`` entry is added and chosen; its evidence spans the listed arms, from
+the first arm's number to the last one's ("515) or standard axillary surgery (n = 516"), since
+the sum itself is printed nowhere. A runner-up total of another value scoring within
+``CLOSE_CALL`` of the chosen one is reported as a ``Doubt``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from extractor.count_patterns import (
+    ARM_CONTEXT_AFTER,
+    COUNT_THEN_NOUN,
+    COUNT_THEN_PARTS,
+    COUNT_THEN_VERB,
+    INLINE_HEADING,
+    N_EQUALS,
+    NOT_PEOPLE_AFTER,
+    NOT_PEOPLE_BEFORE,
+    PART,
+    SUBSET_AFTER,
+    count_words,
+    words_regex,
+)
+from extractor.models import Article, Doubt, SampleSize
+from extractor.numbers import parse_count
+from extractor.sentences import split_sentences
+
+THRESHOLD = 1.5
+_BACKGROUND = frozenset(count_words()["background_labels"])
+_METHODS = frozenset(count_words()["methods_labels"])
+_RESULTS = frozenset(count_words()["results_labels"])
+_CONCLUSION = frozenset(count_words()["conclusion_labels"])
+_STRONG = words_regex("enrolment_verbs_strong")
+_WEAK = words_regex("enrolment_verbs_weak")
+_SCREENING = words_regex("screening_words")
+_OUTCOME = words_regex("outcome_words")
+_WEAK_NOUN = words_regex("weak_participant_nouns")
+
+# "A total of 141 patients", "Overall, 1506 women", "all 30 subjects", "In total, 120".
+# "From a total sample of 247 patients", "Participants were 36 ... patients".
+_TOTAL_BEFORE = re.compile(
+    r"""\b(?:a\s+total\s+of|total\s+of|in\s+total,?|overall,?|all|
+           total\s+(?:sample|population|cohort|number)\s+of|
+           (?:participants|subjects|patients|sample|population)\s+(?:were|was|comprised|included))
+        \s*$""",
+    re.I | re.X,
+)
+# "only 69 randomized at least one patient", "more than 100 women": not an exact count.
+_APPROX_BEFORE = re.compile(
+    r"\b(?:at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|up\s+to|over|under)\s*$", re.I
+)
+# "Women (N = 62) living with ...", "Patients (n = 449) were randomly assigned": the n = names the
+# whole group even when arm sizes follow in the same sentence.
+# ("control (n = 63)" names an arm, so the list is narrower than PARTICIPANT_NOUN.)
+_NOUN_BEFORE_N = re.compile(
+    r"\b(?:patients|participants|subjects|women|men|adults|individuals|people|persons|volunteers|"
+    r"survivors|children|adolescents)\s*[(\[,]\s*$",
+    re.I,
+)
+# "The response to treatment in 12 patients ...": a count inside an outcome phrase.
+_OUTCOME_BEFORE = re.compile(r"\b(?:in|among)\s*$", re.I)
+# "letrozole (2583 women) or placebo (TamRT; 317 women)": counts of people listed in brackets.
+_PAREN_BEFORE = re.compile(r"[(\[]\s*(?:[^()\[\]]{0,30}[;,:]\s*)?$")
+_SECTION_WORDS = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    value: int
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    shape: str  # "noun", "n_equals", "verb"
+    noun: str
+    match_start: int  # where the whole pattern starts: the "n" of "(n = 40)"
+    split: bool = False  # its bracket splits it into parts: "351 women (176 ..., 175 ...)"
+
+
+def section_kind(label: str) -> str:
+    """``background``, ``methods``, ``results``, ``conclusion`` or ``other`` for a label."""
+    words = [w.lower() for w in _SECTION_WORDS.findall(label)]
+    for kind, names in (
+        ("conclusion", _CONCLUSION),
+        ("results", _RESULTS),
+        ("methods", _METHODS),
+        ("background", _BACKGROUND),
+    ):
+        if any(word in names for word in words):
+            return kind
+    return "other"
+
+
+def sentences_with_kind(label: str, text: str) -> list[tuple[int, int, str]]:
+    """Sentences of one section text with the kind of the heading they sit under.
+
+    Unlabelled abstracts often print their headings inline ("RESULTS: Thirteen patients ..."),
+    and the sentence splitter returns such a heading as a sentence of its own.
+    """
+    kind = section_kind(label)
+    out = []
+    for start, end in split_sentences(text):
+        heading = INLINE_HEADING.match(text[start:end])
+        if heading:
+            kind = section_kind(heading.group("label"))
+            continue
+        out.append((start, end, kind))
+    return out
+
+
+def _is_people_count(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """Refuse doses, durations, ages, dates, P values and parts of ranges."""
+    before = text[max(sentence_start, start - 30):start]
+    after = text[end:end + 15]
+    if NOT_PEOPLE_BEFORE.search(before) or NOT_PEOPLE_AFTER.match(after):
+        return False
+    if re.match(r"\s*(?:-|–|to)\s*\d", after):  # "18-70 patients", "40 to 60 women"
+        return False
+    return True
+
+
+def _find_candidates(text: str, sentence_start: int, sentence_end: int) -> list[_Candidate]:
+    sentence = text[sentence_start:sentence_end]
+    found: dict[int, _Candidate] = {}
+    for shape, pattern in (("n_equals", N_EQUALS), ("noun", COUNT_THEN_NOUN), ("verb", COUNT_THEN_VERB)):
+        for match in pattern.finditer(sentence):
+            start, end = sentence_start + match.start("n"), sentence_start + match.end("n")
+            if start in found:
+                continue
+            value = parse_count(match.group("n"))
+            if not value:
+                continue
+            if shape != "n_equals" and not _is_people_count(text, start, end, sentence_start):
+                continue
+            noun = match.groupdict().get("noun") or ""
+            found[start] = _Candidate(value, start, end, sentence_start, sentence_end, shape, noun,
+                                      sentence_start + match.start())
+    for match in COUNT_THEN_PARTS.finditer(sentence):
+        start, end = sentence_start + match.start("n"), sentence_start + match.end("n")
+        value = parse_count(match.group("n"))
+        parts = [parse_count(p.group("n")) or 0 for p in PART.finditer(match.group("inner"))]
+        if not value or len(parts) < 2 or sum(parts) != value:
+            continue
+        if start in found:
+            found[start] = replace(found[start], split=True)
+        elif _is_people_count(text, start, end, sentence_start):
+            found[start] = _Candidate(value, start, end, sentence_start, sentence_end, "parts",
+                                      "", sentence_start + match.start(), split=True)
+    return sorted(found.values(), key=lambda c: c.start)
+
+
+# "31.3 percent (n = 30)", "7.9% (n = 75)": an n = giving the count behind a percentage.
+_PERCENT_BEFORE_N = re.compile(r"(?:%|percent|per\s+cent)\s*[(\[,;]?\s*$", re.I)
+_SEX = re.compile(r"(?:fe)?males?", re.I)
+_BREAKDOWN_BEFORE = re.compile(r"[(\[]\s*$")
+_SINGULAR_NOUNS = re.compile(r"(?:patient|participant|subject|woman|man|person|individual|case|"
+                             r"volunteer|adult|child|survivor|eye|member|control)$", re.I)
+
+
+def _is_subset(text: str, candidate: _Candidate) -> bool:
+    """ "12 of 13", "18 patients (44%)", "12/13": the count is part of a group, not a group."""
+    if candidate.shape == "n_equals":
+        return bool(_PERCENT_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]))
+    # "255 insulin-naive patients (131 male; mean age 61)": a breakdown by sex.
+    if _SEX.fullmatch(candidate.noun) and _BREAKDOWN_BEFORE.search(text[candidate.sentence_start:candidate.start]):
+        return True
+    return bool(SUBSET_AFTER.match(text[candidate.end:candidate.sentence_end]))
+
+
+def _is_exact_count(text: str, candidate: _Candidate) -> bool:
+    """Refuse "at least one patient", "more than 10 patients" and "two patient leaflets"."""
+    if _APPROX_BEFORE.search(text[candidate.sentence_start:candidate.match_start]):
+        return False
+    last_noun = candidate.noun.split()[-1] if candidate.noun else ""
+    return not (candidate.value != 1 and _SINGULAR_NOUNS.fullmatch(last_noun))
+
+
+def _score(text: str, candidate: _Candidate, kind: str, sentence_rank: int) -> float:
+    sentence = text[candidate.sentence_start:candidate.sentence_end]
+    before = text[candidate.sentence_start:candidate.start]
+    after = text[candidate.end:candidate.sentence_end]
+    score = {"noun": 2.0, "n_equals": 1.75, "verb": 2.0, "parts": 2.0}[candidate.shape]
+    if candidate.shape == "noun" and _WEAK_NOUN.fullmatch(candidate.noun):
+        score -= 1.0
+    if _TOTAL_BEFORE.search(before):
+        score += 2.0
+    if candidate.split:
+        score += 1.5
+    if candidate.shape == "n_equals" and _NOUN_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]):
+        score += 1.0
+    near = before[-60:] + " " + after[:80]
+    if _STRONG.search(near):
+        score += 1.5
+    elif _WEAK.search(near):
+        score += 0.75
+    if _SCREENING.search(after[:60]):
+        score -= 1.0
+    # "12 patients responded", "the response to treatment in 12 patients was encouraging"
+    if _OUTCOME.search(after[:50]) and not _STRONG.search(near):
+        score -= 1.0
+    if _OUTCOME_BEFORE.search(before) and _OUTCOME.search(sentence) and not _STRONG.search(sentence):
+        score -= 0.5
+    score += {"methods": 0.75, "results": 0.25, "other": 0.25, "background": -2.0,
+              "conclusion": -1.5}[kind]
+    score -= 0.03 * min(sentence_rank, 20)  # the first counts of an abstract describe the sample
+    return score
+
+
+def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, str]:
+    """``total`` or ``arm`` for each candidate of one sentence, keyed by start offset.
+
+    - a count equal to the sum of two or more counts after it is the total, those are arms:
+      "Patients (n = 449) were randomly assigned to ... (n = 225) or ... (n = 224)";
+    - "Women (N = 62) living with ...": an n = right after the people it counts is a total;
+    - two or more n = (or two or more counts of people) of similar size side by side are arms:
+      "letrozole (2583 women) or placebo (2587 women)";
+    - a count followed by its group is an arm: "59 patients in the gefitinib group".
+    """
+    roles = {c.start: "arm" if ARM_CONTEXT_AFTER.match(text[c.end:c.sentence_end]) else "total"
+             for c in kept}
+    for i, candidate in enumerate(kept):
+        running = 0
+        for j in range(i + 1, len(kept)):
+            running += kept[j].value
+            if running == candidate.value and j >= i + 2:
+                roles[candidate.start] = "total"
+                for other in kept[i + 1:j + 1]:
+                    roles[other.start] = "arm"
+                return roles
+    for shape in ("n_equals", "noun"):
+        group = [c for c in kept if c.shape == shape
+                 and not (shape == "n_equals" and _NOUN_BEFORE_N.search(text[c.sentence_start:c.match_start]))
+                 and (shape == "n_equals" or _PAREN_BEFORE.search(text[c.sentence_start:c.start]))]
+        if len(group) < 2:
+            continue
+        values = [c.value for c in group]
+        if max(values) <= 3 * min(values):
+            for c in group:
+                roles[c.start] = "arm"
+    return roles
+
+
+@dataclass
+class _Item:
+    """A kept count before it becomes a ``SampleSize`` (scores still move while choosing)."""
+
+    section_index: int
+    start: int
+    end: int
+    value: int
+    role: Literal["total", "arm", "sum_of_arms"]
+    score: float
+    sentence: str
+    chosen: bool = False
+
+    def to_model(self, texts: list[tuple[str, str]]) -> SampleSize:
+        label, text = texts[self.section_index]
+        return SampleSize(text=text[self.start:self.end], start=self.start, end=self.end,
+                          section=label, section_index=self.section_index, value=self.value,
+                          role=self.role, chosen=self.chosen, score=round(self.score, 3),
+                          sentence=self.sentence)
+
+
+# Two totals of different values whose scores differ by less than this are a close call, worth
+# a Doubt for a reviewer.
+CLOSE_CALL = 0.25
+
+
+def extract_sample_sizes(article: Article, doubts: list[Doubt] | None = None) -> list[SampleSize]:
+    """Participant counts of ``article``; the chosen study total has ``chosen=True``.
+
+    At most one item is chosen; none when no count of people scores ``THRESHOLD``. A runner-up
+    total of another value within ``CLOSE_CALL`` of the chosen one is reported in ``doubts``.
+    """
+    texts = article.texts()
+    found: list[_Item] = []
+    rank = 0
+    for index, (label, text) in enumerate(texts):
+        for sentence_start, sentence_end, kind in sentences_with_kind(label, text):
+            candidates = _find_candidates(text, sentence_start, sentence_end)
+            kept = [c for c in candidates if not _is_subset(text, c) and _is_exact_count(text, c)]
+            roles = _sentence_roles(text, kept)
+            for candidate in kept:
+                score = _score(text, candidate, kind, rank)
+                if score >= THRESHOLD:
+                    found.append(_Item(index, candidate.start, candidate.end, candidate.value,
+                                       roles[candidate.start], score,
+                                       text[sentence_start:sentence_end]))
+            rank += 1
+    _raise_totals_equal_to_a_sum(found)
+    found.extend(_choose(found, texts, doubts))
+    return [item.to_model(texts) for item in found]
+
+
+def _arms_by_sentence(found: list[_Item]) -> list[list[_Item]]:
+    groups: dict[tuple[int, str], list[_Item]] = {}
+    for item in found:
+        if item.role == "arm":
+            groups.setdefault((item.section_index, item.sentence), []).append(item)
+    return list(groups.values())
+
+
+def _raise_totals_equal_to_a_sum(found: list[_Item]) -> None:
+    """A total equal to the sum of a sentence's arms is the study total: raise its score."""
+    sums = {sum(arm.value for arm in arms) for arms in _arms_by_sentence(found) if len(arms) >= 2}
+    for item in found:
+        if item.role == "total" and item.value in sums:
+            item.score += 2.0
+
+
+def _choose(found: list[_Item], texts: list[tuple[str, str]], doubts: list[Doubt] | None) -> list[_Item]:
+    """Mark the best total chosen; without one, return a chosen ``sum_of_arms`` item (or none)."""
+    totals = sorted((item for item in found if item.role == "total"),
+                    key=lambda item: (-item.score, item.section_index, item.start))
+    if totals:
+        best = totals[0]
+        best.chosen = True
+        runner_up = next((item for item in totals[1:] if item.value != best.value), None)
+        if doubts is not None and runner_up is not None and best.score - runner_up.score < CLOSE_CALL:
+            label, text = texts[runner_up.section_index]
+            doubts.append(Doubt(
+                field="sample_size", reason=f"close call: chose {best.value} over {runner_up.value}",
+                text=text[runner_up.start:runner_up.end], section=label,
+                section_index=runner_up.section_index, start=runner_up.start, end=runner_up.end,
+            ))
+        return []
+    for arms in _arms_by_sentence(found):
+        if len(arms) >= 2:
+            first, last = arms[0], arms[-1]
+            return [_Item(first.section_index, first.start, last.end,
+                          sum(arm.value for arm in arms), "sum_of_arms",
+                          min(arm.score for arm in arms), first.sentence, chosen=True)]
+    return []
