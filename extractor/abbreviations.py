@@ -1,0 +1,147 @@
+"""Abbreviations defined in the text, Schwartz-Hearst style.
+
+Schwartz AS, Hearst MA. A simple algorithm for identifying abbreviation definitions in
+biomedical text. Pac Symp Biocomput 2003. The definition shapes handled:
+
+    "methotrexate (MTX)"                     long form, then the short form in brackets
+    "cutaneous lupus ... score (CLASS)"      the short form's letters read backwards
+    "5-fluorouracil (5-FU)"                  digits and hyphens in both forms
+    "MTX (methotrexate)"                     the reverse shape: a one-word short form first
+
+The long form is the shortest run of words before the bracket (at most
+``min(len(short) + 5, 2 * len(short))`` words) in which every letter and digit of the short
+form appears in order, the first one at the start of a word.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "(MTX)" or "(5-FU)" or "(IL-2R)": the bracketed candidate short form, at most two words.
+_BRACKET = re.compile(
+    r"""
+    \(                              # opening bracket after the long form
+    (?P<inner>[^()\[\]]{1,60}?)     # the short form, or the long form in the reverse shape
+    (?:[;,][^()]*)?                 # "(MTX; ref 3)", "(CLASS, 0-70)": text after ; or , is dropped
+    \)
+    """,
+    re.VERBOSE,
+)
+_WORD = re.compile(r"\S+")
+_MAX_SHORT_LENGTH = 10
+
+
+def _is_short_form(candidate: str) -> bool:
+    """2-10 characters, at most two words, starting with a letter or digit, holding a letter."""
+    if not 2 <= len(candidate) <= _MAX_SHORT_LENGTH or len(candidate.split()) > 2:
+        return False
+    if not candidate[0].isalnum() or not any(ch.isalpha() for ch in candidate):
+        return False
+    # "(n = 12)", "(P = .002)": statistics, not abbreviations
+    return "=" not in candidate and "<" not in candidate and ">" not in candidate
+
+
+def best_long_form(short: str, long_text: str) -> int | None:
+    """Offset in ``long_text`` where the long form of ``short`` starts, or None.
+
+    Reads the short form's letters and digits from the last one back, each matched in the
+    long text from its end; the first character must start a word.
+    """
+    short_chars = [ch.lower() for ch in short if ch.isalnum()]
+    if not short_chars:
+        return None
+    long_lower = long_text.lower()
+    s_index = len(short_chars) - 1
+    l_index = len(long_lower) - 1
+    while s_index >= 0:
+        ch = short_chars[s_index]
+        while l_index >= 0 and (
+            long_lower[l_index] != ch
+            or (s_index == 0 and l_index > 0 and long_lower[l_index - 1].isalnum())
+        ):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        s_index -= 1
+        l_index -= 1
+    start = l_index + 1
+    return start
+
+
+def initials_long_form(short: str, long_text: str) -> int | None:
+    """Offset of the last words whose initials are the short form's letters in another order.
+
+    "myotonic dystrophy (DM)" (from Latin "dystrophia myotonica"): Schwartz-Hearst finds no
+    long form, but the initials of the last two words are {m, d}.
+    """
+    if not short.isalpha() or not 2 <= len(short) <= 5:
+        return None
+    words = list(_WORD.finditer(long_text))[-len(short):]
+    if len(words) != len(short):
+        return None
+    initials = sorted(word.group()[0].lower() for word in words)
+    if initials != sorted(short.lower()):
+        return None
+    return words[0].start()
+
+
+def _candidate_window(text: str, bracket_start: int, short: str) -> tuple[int, str]:
+    """(offset, text) of the words just before the bracket that may hold the long form."""
+    before = text[:bracket_start].rstrip()
+    max_words = min(len(short) + 5, 2 * len(short))
+    words = list(_WORD.finditer(before))[-max_words:]
+    # the long form does not cross a sentence or clause end: "... limited. Efalizumab (E)"
+    for index in range(len(words) - 1, -1, -1):
+        if words[index].group().endswith((".", ";", ":")) and index < len(words) - 1:
+            words = words[index + 1:]
+            break
+    if not words:
+        return bracket_start, ""
+    start = words[0].start()
+    return start, before[start:]
+
+
+def find_abbreviations(text: str) -> dict[str, tuple[str, int, int]]:
+    """Short form -> (long form, start, end of the long form in ``text``); first definition wins.
+
+    >>> find_abbreviations("methotrexate (MTX) was given")
+    {'MTX': ('methotrexate', 0, 12)}
+    """
+    found: dict[str, tuple[str, int, int]] = {}
+    for bracket in _BRACKET.finditer(text):
+        inner = bracket.group("inner").strip()
+        if _is_short_form(inner):
+            window_start, window = _candidate_window(text, bracket.start(), inner)
+            offset = best_long_form(inner, window)
+            if offset is None:
+                offset = initials_long_form(inner, window)
+            if offset is None:
+                continue
+            long_start = window_start + offset
+            long_end = window_start + len(window)
+            long_form = text[long_start:long_end]
+            if len(long_form) <= len(inner) or inner.lower() in long_form.lower().split():
+                continue
+            found.setdefault(inner, (long_form, long_start, long_end))
+        else:
+            _add_reverse(text, bracket, inner, found)
+    return found
+
+
+def _add_reverse(
+    text: str, bracket: re.Match[str], inner: str, found: dict[str, tuple[str, int, int]]
+) -> None:
+    """The reverse shape "MTX (methotrexate)": a one-word short form just before the bracket."""
+    before = text[:bracket.start()].rstrip()
+    word = re.search(r"(\S+)$", before)
+    if word is None:
+        return
+    short = word.group(1)
+    if not _is_short_form(short) or not short.isupper() or len(inner.split()) > len(short) + 5:
+        return
+    offset = best_long_form(short, inner)
+    if offset != 0:
+        return
+    inner_raw = bracket.group("inner")
+    long_start = bracket.start("inner") + (len(inner_raw) - len(inner_raw.lstrip()))
+    found.setdefault(short, (inner, long_start, long_start + len(inner)))

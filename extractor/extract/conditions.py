@@ -1,0 +1,216 @@
+"""Conditions of an article: MeSH disease names in the title and abstract, plus its MeSH headings.
+
+- Text: the MeSH disease vocabulary of ``extractor.lexicon`` (longest match first, so
+  "discoid lupus erythematosus" is one mention and never "lupus"), abbreviations defined in
+  the abstract ("discoid lupus erythematosus (DLE)", "levodopa-induced dyskinesia (LID)") or in
+  common use ("NSCLC", case-sensitive), names whose shape says "disease" (``DISEASE_SHAPE``:
+  "Pendred syndrome", "C2 deficiency"), and, when a ``finder`` is given (e.g.
+  ``extractor.ner.find_entities``), its ``disease`` spans, less bare abbreviations the article
+  does not define ("CP"). A dictionary match wins over a span that crosses its edge; a longer
+  span around it wins over it. A disease name inside a longer chemical name is no disease:
+  "tumor necrosis factor" holds no "tumor" (the drug vocabulary blocks it).
+- Edges: coordinated heads make one composite mention ("breast and ovarian cancer") and the
+  modifiers of ``data/disease_left_modifiers.txt`` belong to the name ("X-linked
+  thrombocytopenia").
+- One ``Condition`` per MeSH descriptor, with every mention; ``Mention.text`` is the text as
+  printed ("Discoid lupus erythematosus" keeps its capital).
+- MeSH headings: each heading of the record that is in the disease trees (C, and F03 mental
+  disorders) becomes a ``mesh_heading`` condition, unless the text already gave it.
+- Identifiers: the heading's own UI when the record has that heading (the record is
+  authoritative), else ``lexicon.disease_mesh_id``: the package's ``mesh_id`` is wrong for
+  about half of the descriptors met in BC5CDR (D015435 for "Lupus Erythematosus, Discoid",
+  which is D008179), so corrections checked by hand or learned from BC5CDR TRAIN IDs come
+  first. On BC5CDR dev, 88% of correctly found mentions carry the gold MeSH ID.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from extractor.lexicon import (
+    SectionMatch,
+    SpanFinder,
+    cased_variants,
+    defined_short_forms,
+    disease_key_by_mesh_id,
+    disease_lexicon,
+    disease_mesh_id,
+    disease_records,
+    drop_undefined_short_forms,
+    drug_lexicon,
+    find_in_article,
+    read_word_list,
+)
+from extractor.models import Article, Condition, MeshHeading, Mention
+
+# MeSH tree prefixes that hold diseases: C (Diseases) and F03 (Mental Disorders).
+DISEASE_TREES = ("C", "F03")
+
+
+# Names the vocabulary lacks but whose shape says "disease", each branch from a real sentence:
+DISEASE_SHAPE = re.compile(
+    r"""
+    (?<![\w-])
+    (?:
+        # eponyms: "Pendred syndrome", "van der Woude syndrome", "Kniest dysplasia",
+        # "Norrie disease", "Lesch-Nyhan syndrome", "Peters anomaly"
+        (?:(?:von|van|de|der|den|la|le|du)\s+)*
+        [A-Z][a-z]{2,}(?:[-\s][A-Z][a-z]{2,})*(?:'s?)?
+        \s+(?:syndrome|disease|dysplasia|anomaly|dystrophy)
+      | # a missing gene product or enzyme: "C2 deficiency", "CETP deficiency", "VLCAD deficiency"
+        [A-Z][A-Z0-9-]{1,7}\s+deficiency
+    )
+    (?![\w-])
+    """,
+    re.VERBOSE,
+)
+
+# Words of a sentence start that are no eponym: "The disease", "This syndrome".
+_NOT_EPONYM = re.compile(r"^(?:The|This|That|These|Those|A|An|Each|Both|Such|Our|In|Of)\b")
+
+
+def disease_shape_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, "disease") for eponymous syndromes and "X deficiency" names."""
+    return [
+        (m.start(), m.end(), "disease")
+        for m in DISEASE_SHAPE.finditer(text)
+        if not _NOT_EPONYM.match(m.group())
+    ]
+
+
+# A coordinated head before a disease: "breast and ovarian cancer", "breast/ovarian cancer".
+_COORDINATED = re.compile(
+    r"(?P<first>[A-Za-z]+)(?:\s+and/or\s+|\s+and\s+|\s+or\s+|\s*/\s*|-)$"
+)
+
+
+def extend_composite(text: str, start: int, end: int) -> int:
+    """The start of a composite mention ending with ``text[start:end]``, else ``start``.
+
+    "breast and ovarian cancer" is one mention when "breast cancer" is a disease name.
+    """
+    words = text[start:end].split()
+    if len(words) < 2:
+        return start
+    found = _COORDINATED.search(text, max(0, start - 40), start)
+    if found is None:
+        return start
+    if disease_lexicon().lookup(f"{found.group('first')} {words[-1]}") is None:
+        return start
+    return found.start()
+
+
+def extract_conditions(article: Article, finder: SpanFinder | None = None) -> list[Condition]:
+    """Conditions of ``article``: text mentions grouped by MeSH descriptor, then its headings.
+
+    ``finder`` (optional) adds candidate spans labelled ``disease``, such as those of
+    ``extractor.ner.find_entities``; dictionary matches win where they overlap.
+    """
+
+    defined = defined_short_forms(article)
+
+    def candidates(text: str) -> list[tuple[int, int, str]]:
+        extra = finder(text) if finder is not None else []
+        return [*disease_shape_spans(text), *drop_undefined_short_forms(text, extra, defined)]
+
+    matches = find_in_article(
+        article, disease_lexicon(), finder=candidates, finder_label="disease",
+        blockers=drug_lexicon(), cased=cased_variants("disease_cased_variants.tsv"),
+    )
+    texts = article.texts()
+    matches = [_extended(texts[m.section_index][1], m) for m in matches]
+    headings = {key: heading for heading in article.mesh_headings
+                if (key := disease_heading_key(heading)) is not None}
+    conditions = _conditions_from_matches(matches, headings)
+    seen = {c.name.lower() for c in conditions}
+    for key, heading in headings.items():
+        name = heading.name
+        if name.lower() in seen or disease_records().get(key, {}).get("name", "").lower() in seen:
+            continue
+        seen.add(name.lower())
+        conditions.append(Condition(name=name, mesh_id=heading.ui, source="mesh_heading"))
+    return conditions
+
+
+_MODIFIER_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
+
+
+def extend_modifiers(text: str, start: int) -> int:
+    """The start of the mention with the modifiers of ``data/disease_left_modifiers.txt``.
+
+    "hereditary hemochromatosis", "X-linked thrombocytopenia": the modifier is part of the name.
+    """
+    modifiers = _left_modifiers()
+    while True:
+        found = _MODIFIER_BEFORE.search(text, max(0, start - 30), start)
+        if found is None or found.group("word").lower() not in modifiers:
+            return start
+        before = text[found.start() - 1] if found.start() > 0 else " "
+        if before.isalnum() or before == "-":
+            return start
+        start = found.start()
+
+
+@lru_cache(maxsize=None)
+def _left_modifiers() -> frozenset[str]:
+    return frozenset(read_word_list("disease_left_modifiers.txt"))
+
+
+def _extended(text: str, match: SectionMatch) -> SectionMatch:
+    start = extend_composite(text, match.start, match.end)
+    start = extend_modifiers(text, start)
+    if start == match.start:
+        return match
+    return SectionMatch(match.section_index, match.section, start, match.end,
+                        text[start:match.end], match.key)
+
+
+def is_disease_record(record: dict[str, Any]) -> bool:
+    """True when one of the record's MeSH tree numbers is in a disease tree."""
+    return any(tree.startswith(DISEASE_TREES) for tree in record.get("mesh_tree", []))
+
+
+def disease_heading_key(heading: MeshHeading) -> str | None:
+    """The vocabulary key of a MeSH heading in the disease trees, or None.
+
+    Found by name first; by UI only through the corrected IDs (``lexicon.disease_mesh_id``),
+    since the package's own IDs are often another descriptor's ("Antiviral Agents", D000998,
+    is the package's ID of a disease).
+    """
+    records = disease_records()
+    key: str | None = heading.name.lower()
+    if key not in records:
+        key = disease_key_by_mesh_id().get(heading.ui or "")
+    if key is None or not is_disease_record(records[key]):
+        return None
+    return key
+
+
+def condition_display(key: str, printed: str | None = None) -> tuple[str, str | None]:
+    """(MeSH name, MeSH ID) for a disease key; ``printed`` (the first mention) if unknown."""
+    record = disease_records().get(key, {})
+    return record.get("name") or printed or key, disease_mesh_id(key)
+
+
+def _conditions_from_matches(
+    matches: list[SectionMatch], headings: dict[str, MeshHeading]
+) -> list[Condition]:
+    grouped: dict[str, list[SectionMatch]] = {}
+    for match in matches:
+        grouped.setdefault(match.key, []).append(match)
+    conditions: list[Condition] = []
+    for key, group in grouped.items():
+        name, mesh_id = condition_display(key, group[0].text)
+        if key in headings:
+            mesh_id = headings[key].ui or mesh_id
+        mentions = [
+            Mention(
+                text=m.text, start=m.start, end=m.end, section=m.section,
+                section_index=m.section_index, name=name, identifier=mesh_id,
+            )
+            for m in group
+        ]
+        conditions.append(Condition(name=name, mesh_id=mesh_id, source="text", mentions=mentions))
+    return conditions

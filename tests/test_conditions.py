@@ -1,0 +1,158 @@
+"""Condition extraction: MeSH disease names, longest match, blocking, headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.extract.conditions import disease_heading_key, extract_conditions
+from extractor.lexicon import drop_undefined_short_forms
+from extractor.models import Article, MeshHeading, Section
+from test_drugs import seed_article
+
+
+def test_worked_example_discoid_lupus() -> None:
+    conditions = extract_conditions(seed_article())
+    dle = next(c for c in conditions if c.name == "Lupus Erythematosus, Discoid")
+    assert (dle.mesh_id, dle.source) == ("D008179", "text")
+    assert [(m.section_index, m.start, m.text) for m in dle.mentions] == [
+        (0, 31, "discoid lupus erythematosus"),
+        (1, 0, "Discoid lupus erythematosus"),   # the exact text, capital D kept
+        (1, 468, "discoid lupus erythematosus"),
+        (3, 90, "discoid lupus erythematosus"),
+    ]
+    # "lupus" inside "cutaneous lupus activity and severity score" is no other lupus condition
+    assert sorted(c.name for c in conditions) == ["Lupus Erythematosus, Discoid", "Psoriasis"]
+
+
+def condition_mentions(title: str) -> list[tuple[str, str]]:
+    conditions = extract_conditions(Article(pmid="1", title=title))
+    return sorted((m.text, c.name) for c in conditions for m in c.mentions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # BC5CDR train PMID 1378968: the longest name, not "renal failure"
+        ("Effects of uninephrectomy and high protein feeding on lithium-induced chronic renal "
+         "failure in rats.",
+         [("chronic renal failure", "Kidney Failure, Chronic")]),
+        # BC5CDR train PMID 2355241: British spelling
+        ("Cause of death among patients with Parkinson's disease: a rare mortality due to "
+         "cerebral haemorrhage.",
+         [("Parkinson's disease", "Parkinson Disease"), ("cerebral haemorrhage", "Cerebral Hemorrhage"),
+          ("death", "death")]),
+        # NCBI disease train PMID 1684569: an abbreviation defined in the text
+        ("We report on a thrombocytopenic female belonging to a pedigree with the "
+         "Wiskott-Aldrich syndrome (WAS). WAS carriers were studied.",
+         [("WAS", "Wiskott-Aldrich Syndrome"), ("WAS", "Wiskott-Aldrich Syndrome"),
+          ("Wiskott-Aldrich syndrome", "Wiskott-Aldrich Syndrome")]),
+        # pubmed_xml 35358095: "tumor necrosis factor" is a chemical, no "tumor" in it
+        ("Increased citrullination of histone H3 in multiple sclerosis brain and animal models of "
+         "demyelination: a role for tumor necrosis factor-induced peptidylarginine deiminase 4 "
+         "translocation.",
+         [("demyelination", "Demyelinating Diseases"), ("multiple sclerosis", "Multiple Sclerosis")]),
+        # learned stop list: "combined" (a MeSH synonym of nothing useful) is not a disease
+        ("The combined analysis included 12 trials.", []),
+        ("", []),
+    ],
+)
+def test_condition_mentions(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert condition_mentions(sentence) == sorted(expected)
+
+
+def test_mesh_headings_in_the_disease_tree_become_conditions() -> None:
+    article = seed_article().model_copy(update={"mesh_headings": [
+        MeshHeading(ui="D000911", name="Antibodies, Monoclonal"),          # D tree: not a disease
+        MeshHeading(ui="D006801", name="Humans"),                           # B tree
+        MeshHeading(ui="D008179", name="Lupus Erythematosus, Discoid", major_topic=True),
+        MeshHeading(ui="D012871", name="Skin Diseases"),                    # C17, not in text
+    ]})
+    conditions = [(c.name, c.mesh_id, c.source, len(c.mentions)) for c in extract_conditions(article)]
+    assert conditions == [
+        ("Lupus Erythematosus, Discoid", "D008179", "text", 4),
+        ("Psoriasis", "D011565", "text", 1),
+        ("Skin Diseases", "D012871", "mesh_heading", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        (MeshHeading(ui="D011565", name="Psoriasis"), "psoriasis"),
+        # the package's UI for this descriptor is wrong; the name still finds it
+        (MeshHeading(ui="D008179", name="Lupus Erythematosus, Discoid"), "lupus erythematosus, discoid"),
+        (MeshHeading(ui="D006801", name="Humans"), None),
+        (MeshHeading(ui=None, name="Efalizumab"), None),
+    ],
+)
+def test_disease_heading_key(heading: MeshHeading, key: str | None) -> None:
+    assert disease_heading_key(heading) == key
+
+
+def test_finder_span_around_a_dictionary_match_wins_and_keeps_its_key() -> None:
+    def finder(text: str) -> list[tuple[int, int, str]]:
+        start = text.find("non-papillary renal cell carcinomas")
+        return [] if start < 0 else [(start, start + 35, "disease")]
+
+    article = Article(pmid="1", title="Loss of 3p in non-papillary renal cell carcinomas.")
+    assert [(m.text, c.name) for c in extract_conditions(article, finder=finder)
+            for m in c.mentions] == [("non-papillary renal cell carcinomas", "Carcinoma, Renal Cell")]
+
+
+def test_finder_disease_spans_are_merged() -> None:
+    def finder(text: str) -> list[tuple[int, int, str]]:
+        start = text.find("exencephalic")
+        if start < 0:
+            return []
+        return [(start, start + 12, "disease"), (0, 4, "chemical")]
+
+    article = Article(pmid="1", sections=[Section(text="Rates of exencephalic embryos rose.")])
+    assert [(m.text, c.name, c.mesh_id) for c in extract_conditions(article, finder=finder)
+            for m in c.mentions] == [("exencephalic", "exencephalic", None)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # NCBI disease train: composite mentions of two coordinated heads
+        ("women with family histories of breast or ovarian cancer", ["breast or ovarian cancer"]),
+        ("a high risk of breast and ovarian cancer in some families", ["breast and ovarian cancer"]),
+        # learned left modifiers
+        ("mutations in Wiskott-Aldrich syndrome and X-linked thrombocytopenia",
+         ["Wiskott-Aldrich syndrome", "X-linked thrombocytopenia"]),
+        ("patients with hereditary hemochromatosis", ["hereditary hemochromatosis"]),
+        # eponyms and "X deficiency" that the vocabulary lacks (shape rules)
+        ("individuals with Pendred syndrome differ functionally", ["Pendred syndrome"]),
+        ("the first report of heterozygous C2 deficiency in association", ["C2 deficiency"]),
+        # failure cases: a sentence-initial determiner is no eponym; "breast" alone is no disease
+        ("The disease was mild.", []),
+        ("breast and ovarian tissue", []),
+    ],
+)
+def test_composites_modifiers_and_shapes(sentence: str, expected: list[str]) -> None:
+    conditions = extract_conditions(Article(pmid="1", title=sentence))
+    assert sorted(m.text for c in conditions for m in c.mentions) == sorted(expected)
+
+
+def test_abbreviation_named_by_the_tail_of_its_long_form() -> None:
+    # BC5CDR-style: "levodopa-induced dyskinesia (LID)" then "LID" alone
+    article = Article(pmid="1", sections=[Section(
+        text="Amantadine reduces levodopa-induced dyskinesia (LID). LID was rated weekly.")])
+    conditions = extract_conditions(article)
+    assert sorted((m.text, c.name) for c in conditions for m in c.mentions) == [
+        ("LID", "Dyskinesias"), ("LID", "Dyskinesias"), ("dyskinesia", "Dyskinesias"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [
+        ([(0, 2, "disease")], []),                        # "CP" never defined: dropped
+        ([(27, 30, "disease")], [(27, 30, "disease")]),   # "OAB" defined in the text: kept
+        ([(3, 21, "disease")], [(3, 21, "disease")]),     # a name, not an abbreviation: kept
+    ],
+)
+def test_drop_undefined_short_forms(spans: list[tuple[int, int, str]],
+                                    expected: list[tuple[int, int, str]]) -> None:
+    text = "CP overactive bladder was (OAB) treated"
+    assert drop_undefined_short_forms(text, spans, frozenset({"OAB"})) == expected
