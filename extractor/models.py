@@ -157,11 +157,17 @@ class Drug(Record):
 
 
 class Condition(Record):
-    """A condition of the article (MeSH disease), from the text or from its MeSH headings."""
+    """A condition of the article (MeSH disease), from the text or from its MeSH headings.
+
+    ``studied``: the condition of this study's participants (named in the title, in a
+    methods/results section, or with the participants: "patients with ..."), as opposed to
+    one only mentioned in the background ("a current license for use in psoriasis").
+    """
 
     name: str
     mesh_id: str | None = None
     source: Literal["text", "mesh_heading"]
+    studied: bool = False
     mentions: list[Mention] = Field(default_factory=list)
 
 

@@ -126,6 +126,7 @@ TABLES: dict[str, Json] = {
             "pmid": str,
             "condition_id": int,
             "source": str,
+            "studied": bool,
             **_EVIDENCE_COLUMNS,
             "mention_count": int,
         },
@@ -516,12 +517,9 @@ def _link_rows(db: Database, pmid: str, items: list[Drug] | list[Condition]) -> 
     rows = []
     for (item_id, source), group in groups.items():
         mentions = [mention for item in group for mention in item.mentions]
-        row: Json = {"pmid": pmid}
-        if isinstance(group[0], Drug):
-            row |= {"drug_id": item_id, "source": source,
-                    "studied": any(isinstance(item, Drug) and item.studied for item in group)}
-        else:
-            row |= {"condition_id": item_id, "source": source}
+        key = "drug_id" if isinstance(group[0], Drug) else "condition_id"
+        row: Json = {"pmid": pmid, key: item_id, "source": source,
+                     "studied": any(item.studied for item in group)}
         rows.append(row | _first_mention(mentions) | {"mention_count": len(mentions)})
     return rows
 

@@ -18,9 +18,9 @@ def _row(label: str, value: str, color: bool) -> str:
     return "\n".join([head + lines[0], *(pad + line for line in lines[1:])])
 
 
-def _drugs(record: dict[str, Any]) -> str:
-    studied = [d["name"] for d in record.get("drugs", []) if d.get("studied")]
-    other = [d["name"] for d in record.get("drugs", []) if not d.get("studied")]
+def _studied_then_mentioned(items: list[dict[str, Any]]) -> str:
+    studied = [d["name"] for d in items if d.get("studied")]
+    other = [d["name"] for d in items if not d.get("studied")]
     parts = []
     if studied:
         parts.append(", ".join(studied) + " (studied)")
@@ -64,8 +64,8 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
     if not record.get("article", {}).get("sections"):
         flags.append(_row("note", "no abstract in the record", color))
     rows = [
-        _row("drugs", _drugs(record), color),
-        _row("conditions", ", ".join(c["name"] for c in record.get("conditions", [])) or "-", color),
+        _row("drugs", _studied_then_mentioned(record.get("drugs", [])), color),
+        _row("conditions", _studied_then_mentioned(record.get("conditions", [])), color),
         _row("N", str(record["sample_size"]) if record.get("sample_size") is not None else "-", color),
         _row("responses", _responses(record), color),
         _row("P values", _p_values(record), color),

@@ -22,6 +22,30 @@ def test_worked_example_discoid_lupus() -> None:
     ]
     # "lupus" inside "cutaneous lupus activity and severity score" is no other lupus condition
     assert sorted(c.name for c in conditions) == ["Lupus Erythematosus, Discoid", "Psoriasis"]
+    # the study's condition vs "with a current license for use in psoriasis" (background)
+    assert {c.name: c.studied for c in conditions} == {
+        "Lupus Erythematosus, Discoid": True, "Psoriasis": False}
+
+
+@pytest.mark.parametrize(
+    ("label", "sentence", "studied"),
+    [
+        # PICO train-style sentences: the participants' condition
+        ("BACKGROUND", "A total of 120 women with breast cancer were randomized to two arms.", True),
+        ("BACKGROUND", "We enrolled patients with type 2 diabetes inadequately controlled on metformin.", True),
+        (None, "Sixty patients suffering from glaucoma received latanoprost.", True),
+        ("METHODS", "Patients were followed for recurrence of breast cancer.", True),
+        # background only: no participants, no study section
+        ("BACKGROUND", "Efalizumab has a current license for use in psoriasis.", False),
+        (None, "Hypertension is a major risk factor for stroke worldwide.", False),
+    ],
+)
+def test_studied_condition_by_place_and_participant_cue(label: str | None, sentence: str,
+                                                        studied: bool) -> None:
+    article = Article(pmid="1", title="A trial", sections=[Section(label=label, text=sentence)])
+    conditions = extract_conditions(article)
+    assert conditions, sentence
+    assert {c.studied for c in conditions if c.source == "text"} == {studied}
 
 
 def condition_mentions(title: str) -> list[tuple[str, str]]:

@@ -358,10 +358,12 @@ def test_condition_rows() -> None:
         {"id": 2, "name": "Lupus Erythematosus, Discoid", "mesh_id": "D008179"},
     ]
     assert rows(db, "article_conditions") == [
-        {"pmid": PMID, "condition_id": 1, "source": "text", "text": "discoid lupus erythematosus",
+        {"pmid": PMID, "condition_id": 1, "source": "text", "studied": 0,
+         "text": "discoid lupus erythematosus",
          "start": 31, "end": 58, "section": "title", "section_index": 0, "mention_count": 2},
         # from the MeSH headings: no evidence in the text
-        {"pmid": PMID, "condition_id": 2, "source": "mesh_heading", "text": None, "start": None,
+        {"pmid": PMID, "condition_id": 2, "source": "mesh_heading", "studied": 0, "text": None,
+         "start": None,
          "end": None, "section": None, "section_index": None, "mention_count": 0},
     ]
 

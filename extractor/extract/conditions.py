@@ -43,7 +43,9 @@ from extractor.lexicon import (
     find_in_article,
     read_word_list,
 )
+from extractor.extract.context import in_title_or_study_section
 from extractor.models import Article, Condition, MeshHeading, Mention
+from extractor.sentences import sentence_at
 
 # MeSH tree prefixes that hold diseases: C (Diseases) and F03 (Mental Disorders).
 DISEASE_TREES = ("C", "F03")
@@ -123,14 +125,15 @@ def extract_conditions(article: Article, finder: SpanFinder | None = None) -> li
     matches = [_extended(texts[m.section_index][1], m) for m in matches]
     headings = {key: heading for heading in article.mesh_headings
                 if (key := disease_heading_key(heading)) is not None}
-    conditions = _conditions_from_matches(matches, headings)
+    conditions = _conditions_from_matches(article, matches, headings)
     seen = {c.name.lower() for c in conditions}
     for key, heading in headings.items():
         name = heading.name
         if name.lower() in seen or disease_records().get(key, {}).get("name", "").lower() in seen:
             continue
         seen.add(name.lower())
-        conditions.append(Condition(name=name, mesh_id=heading.ui, source="mesh_heading"))
+        # A MeSH heading names what the article is indexed as being about.
+        conditions.append(Condition(name=name, mesh_id=heading.ui, source="mesh_heading", studied=True))
     return conditions
 
 
@@ -194,9 +197,34 @@ def condition_display(key: str, printed: str | None = None) -> tuple[str, str | 
     return record.get("name") or printed or key, disease_mesh_id(key)
 
 
+# Sentence cues that a condition is the participants' own, each from a real abstract sentence:
+PARTICIPANT_CUE = re.compile(
+    r"""
+    \b(?:
+        (?:patients|participants|subjects|women|men|children|adults|individuals|infants
+           |volunteers|cases)\s+(?:with|who\s+had|suffering\s+from|diagnosed\s+with)
+                                                # "patients with recalcitrant disease"
+      | randomi[sz]\w* | enrolled | recruited | included | allocated | assigned
+                                                # "120 women with breast cancer were randomized"
+      | (?:treatment|therapy|management)\s+(?:of|for)   # "in the treatment of discoid lupus"
+    )
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def is_studied_condition_mention(article: Article, text: str, match: SectionMatch) -> bool:
+    """True for a mention in the title, a study section, or a sentence about the participants."""
+    if in_title_or_study_section(article, match.section_index):
+        return True
+    start, end = sentence_at(text, match.start)
+    return bool(PARTICIPANT_CUE.search(text[start:end]))
+
+
 def _conditions_from_matches(
-    matches: list[SectionMatch], headings: dict[str, MeshHeading]
+    article: Article, matches: list[SectionMatch], headings: dict[str, MeshHeading]
 ) -> list[Condition]:
+    texts = article.texts()
     grouped: dict[str, list[SectionMatch]] = {}
     for match in matches:
         grouped.setdefault(match.key, []).append(match)
@@ -212,5 +240,8 @@ def _conditions_from_matches(
             )
             for m in group
         ]
-        conditions.append(Condition(name=name, mesh_id=mesh_id, source="text", mentions=mentions))
+        studied = key in headings or any(
+            is_studied_condition_mention(article, texts[m.section_index][1], m) for m in group)
+        conditions.append(Condition(name=name, mesh_id=mesh_id, source="text", studied=studied,
+                                    mentions=mentions))
     return conditions

@@ -38,15 +38,10 @@ from extractor.lexicon import (
     read_word_list,
 )
 from extractor.models import Article, Drug, Mention
+from extractor.extract.context import in_title_or_study_section
 from extractor.sentences import sentence_at
 
 # Section labels or NLM categories where the study's own treatments are reported.
-_STUDY_SECTION = re.compile(
-    r"method|result|observation|finding|intervention|design|patient|participant|subject"
-    r"|treatment|procedure|outcome|measure|setting|case|report|trial|material|experiment",
-    re.IGNORECASE,
-)
-
 # Sentence cues that a drug was given in the study, each from a real abstract sentence:
 STUDIED_CUE = re.compile(
     r"""
@@ -153,12 +148,8 @@ def _drugs_from_matches(article: Article, matches: list[SectionMatch]) -> list[D
 
 def is_studied_mention(article: Article, text: str, match: SectionMatch) -> bool:
     """True for a mention in the title, a study section, or a sentence that gives the drug."""
-    if match.section_index == 0:
+    if in_title_or_study_section(article, match.section_index):
         return True
-    section = article.sections[match.section_index - 1]
-    for name in (section.label, section.category):
-        if name and _STUDY_SECTION.search(name):
-            return True
     start, end = sentence_at(text, match.start)
     return bool(STUDIED_CUE.search(text[start:end]))
 
