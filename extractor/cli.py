@@ -56,6 +56,8 @@ def cli() -> None:
       extract --reprocess                   # re-extract stored records, no network
       extract evaluate gold/*.jsonl --split test
       extract serve                         # browse the database in Datasette
+
+    All options of the default command: `extract run --help`.
     """
 
 

@@ -46,6 +46,15 @@ def _noop(_: int) -> None:
     return None
 
 
+def _fail(db: store.Database, result: RunResult, pmid: str, stage: str, error: ExtractorError) -> None:
+    """Note a failure in the run's result and in the ``failures`` table (for Datasette)."""
+    if isinstance(error, PMIDNotFound):
+        result.not_found.append(pmid)
+    else:
+        result.failed[pmid] = str(error)
+    store.save_failure(db, pmid, stage, error)
+
+
 def store_article(db: store.Database, article: Article, raw: bytes, source: str) -> ArticleRecord:
     """Extract findings from a parsed article and store both (raw record included)."""
     record = build_record(article)
@@ -62,10 +71,10 @@ def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunRes
         try:
             article = parse_article_xml(record_xml)
         except ParseError as exc:
-            result.failed[pmid] = f"could not parse record: {exc}"
+            _fail(db, result, pmid, "parse", ParseError(f"could not parse record: {exc}"))
             continue
         if article.kind == "deleted":
-            result.not_found.append(pmid)
+            _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
             continue
         store_article(db, article, record_xml, source)
         result.stored.append(pmid)
@@ -96,25 +105,25 @@ def run_pmids(
                 store.save_raw(db, pmid, html, "page")
                 store_article(db, parse_page_html(html, pmid=pmid), html, "page")
                 result.stored.append(pmid)
-            except PMIDNotFound:
-                result.not_found.append(pmid)
             except ExtractorError as exc:
-                result.failed[pmid] = str(exc)
+                _fail(db, result, pmid, "fetch", exc)
             on_progress(1)
         return result
     for batch in client.fetch_efetch_batches(wanted, batch_size=batch_size):
         if batch.error is not None:
             for pmid in batch.pmids:
-                result.failed[pmid] = str(batch.error)
+                _fail(db, result, pmid, "fetch", batch.error)
             on_progress(len(batch.pmids))
             continue
         try:
             seen = set(store_efetch_xml(db, batch.xml, "efetch", result))
         except ParseError as exc:
             for pmid in batch.pmids:
-                result.failed[pmid] = f"could not parse efetch answer: {exc}"
+                _fail(db, result, pmid, "parse", ParseError(f"could not parse efetch answer: {exc}"))
             seen = set(batch.pmids)
-        result.not_found.extend(p for p in batch.pmids if p not in seen)
+        for pmid in batch.pmids:
+            if pmid not in seen:
+                _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
         on_progress(len(batch.pmids))
     return result
 
@@ -149,11 +158,11 @@ def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunR
             else:
                 article = parse_article_xml(raw)
         except ParseError as exc:
-            result.failed[pmid] = f"could not parse stored record: {exc}"
+            _fail(db, result, pmid, "parse", ParseError(f"could not parse stored record: {exc}"))
             on_progress(1)
             continue
         if article.kind == "deleted":
-            result.not_found.append(pmid)
+            _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
         else:
             store_article(db, article, raw, source)
             result.stored.append(pmid)

@@ -129,6 +129,7 @@ def test_not_found_pmid_exits_1_and_stores_the_others(ncbi_env, tmp_path: Path) 
     assert result.exit_code == 1
     assert "Error: not found in PubMed: 99999999" in result.stderr
     assert rows(db, "select pmid from articles") == [(WORKED,)]
+    assert rows(db, "select pmid, stage, error from failures") == [("99999999", "fetch", "PMIDNotFound")]
 
 
 def test_retry_on_429_and_503_then_success(ncbi_env, tmp_path: Path) -> None:
@@ -151,11 +152,13 @@ def test_giving_up_exits_1_names_pmids_and_keeps_earlier_batches(ncbi_env, tmp_p
         f"Error: efetch failed after 3 attempts (HTTP 503) for PMID {WORKED}"
     ]
     assert rows(db, "select pmid from articles") == [("9997",)]
+    assert rows(db, "select pmid, error from failures") == [(WORKED, "FetchError")]
     # the re-run only fetches what is missing, and stores nothing twice
     again = run([WORKED, "9997", "--db", str(db), "--batch-size", "1", "-q"])
     assert again.exit_code == 0
     assert [r.ids for r in ncbi_env.efetch_requests()][-1] == [WORKED]
     assert rows(db, "select pmid from articles order by pmid") == [(WORKED,), ("9997",)]
+    assert rows(db, "select count(*) from failures") == [(0,)]
 
 
 def test_server_gone_is_a_one_line_error(ncbi_env, tmp_path: Path) -> None:
