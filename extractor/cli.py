@@ -158,9 +158,10 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
         if xml_files or html_files:
             result.merge(pipeline.run_files(db, xml_files, html_files))
         if wanted:
-            client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
-                                  max_attempts=retries, on_retry=None if quiet else _say_retry)
             with Progress(len(wanted), "fetching", enabled=not quiet and len(wanted) > 1) as bar:
+                client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key,
+                                      email=email, max_attempts=retries,
+                                      on_retry=None if quiet else lambda event: bar.note(str(event)))
                 result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
                                                 batch_size=batch_size, on_progress=bar.advance))
     except ExtractorError as exc:
@@ -169,10 +170,6 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
     _report(db, result, as_json, quiet)
     if not result.ok:
         sys.exit(1)
-
-
-def _say_retry(event: object) -> None:
-    click.echo(str(event), err=True)
 
 
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool) -> None:

@@ -36,6 +36,13 @@ class Progress:
         self.done = min(self.total, self.done + n)
         self._draw()
 
+    def note(self, message: str) -> None:
+        """Print a message line on the stream without breaking the bar (redrawn below it)."""
+        if self.enabled:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(f"{message}\n")
+        self._draw()
+
     def line(self) -> str:
         """The bar as text (also used by tests)."""
         elapsed = max(time.monotonic() - self.started, 1e-9)
