@@ -18,6 +18,7 @@ def test_bar_shows_counts_and_rate_on_a_terminal() -> None:
         bar.advance(2)
         assert bar.line().startswith("fetching [##--] 2/4  ")
         assert "/s" in bar.line()
+        bar.advance(2)
     last = stream.getvalue().rsplit("\r", 1)[1]
     assert last.startswith("fetching [####] 4/4  ") and last.endswith("/s\n")
     assert stream.getvalue().count("\r") >= 3
