@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.extract.drugs import STUDIED_CUE, chemical_shape_spans, extract_drugs
+from extractor.extract.drugs import STUDIED_CUE, chemical_shape_spans, extract_drugs, drop_non_drug_spans
 from extractor.models import Article, Chemical, Section
 
 # The worked example, PMID 17638731 (shared/seed/seed.jsonl), sections as printed.
@@ -182,3 +182,21 @@ def test_finder_spans_are_merged_unless_they_cross_a_dictionary_match() -> None:
     article = Article(pmid="1", title="Effects of coniine and nicotine in the developing chick.")
     assert sorted((m.text, d.name) for d in extract_drugs(article, finder=finder)
                   for m in d.mentions) == [("coniine", "coniine"), ("nicotine", "Nicotine")]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "kept"),
+    [
+        # SYGMA 1 (fixtures/pubmed_xml/pubmed-29768149.xml): sponsor and registry number
+        ("(Funded by AstraZeneca; SYGMA 1 ClinicalTrials.gov number, NCT02149199.)",
+         [(11, 22, "chemical"), (60, 71, "chemical")], []),
+        ("The trial number is NCT02149199.", [(20, 31, "chemical")], []),
+        # a drug in an ordinary sentence stays
+        ("Patients received budesonide-formoterol as needed.", [(18, 28, "chemical")],
+         [(18, 28, "chemical")]),
+    ],
+)
+def test_registry_numbers_and_sponsors_are_not_drugs(
+    text: str, spans: list[tuple[int, int, str]], kept: list[tuple[int, int, str]]
+) -> None:
+    assert drop_non_drug_spans(text, spans) == kept

@@ -87,6 +87,32 @@ CHEMICAL_SHAPE = re.compile(
 _SYMBOLS = re.compile(r"(?<![\w-])(?:Na|K|Ca|Cl|Li|Mg|Pb|Cs|Zn|Cu|Fe|Cd|Mn)(?![a-z\d])")
 
 
+# Trial registry numbers are never drugs, whatever a tagger says: "NCT02149199",
+# "ISRCTN12345678", "ACTRN12610000123456", "UMIN000012345", "EudraCT 2012-001234-56".
+REGISTRY_ID = re.compile(r"^(?:NCT\d{8}|ISRCTN\d+|ACTRN\d+|UMIN\d+|ChiCTR[\w-]+|DRKS\d+|\d{4}-\d{6}-\d{2})$")
+
+# Sentences that name sponsors and registrations, not treatments: "(Funded by AstraZeneca;
+# SYGMA 1 ClinicalTrials.gov number, NCT02149199.)", "Trial registration: ...".
+FUNDING_OR_REGISTRATION = re.compile(
+    r"\b(?:funded|sponsored|supported)\s+by\b|clinicaltrials\.gov|trial\s+registration"
+    r"|registered\s+(?:at|with|in|under)\b|registration\s+(?:number|no)\b",
+    re.IGNORECASE,
+)
+
+
+def drop_non_drug_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Tagger or shape spans that are registry numbers or sit in a funding/registration sentence."""
+    kept = []
+    for start, end, label in spans:
+        if REGISTRY_ID.match(text[start:end]):
+            continue
+        s0, s1 = sentence_at(text, start)
+        if FUNDING_OR_REGISTRATION.search(text[s0:s1]):
+            continue
+        kept.append((start, end, label))
+    return kept
+
+
 def chemical_shape_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, "chemical") for code names, drug-stem words and element symbols."""
     spans = [(m.start(), m.end(), "chemical") for m in CHEMICAL_SHAPE.finditer(text)]
@@ -102,7 +128,8 @@ def extract_drugs(article: Article, finder: SpanFinder | None = None) -> list[Dr
     """
 
     def candidates(text: str) -> list[tuple[int, int, str]]:
-        return [*chemical_shape_spans(text), *(finder(text) if finder is not None else [])]
+        found = [*chemical_shape_spans(text), *(finder(text) if finder is not None else [])]
+        return drop_non_drug_spans(text, found)
 
     matches = find_in_article(
         article, drug_lexicon(), finder=candidates, finder_label="chemical",
