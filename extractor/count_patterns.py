@@ -114,8 +114,10 @@ NOT_PEOPLE_BEFORE = re.compile(
         \s*[=:<>≤≥]?\s*
       | \b(?:group|arm|cohort)\s+                 # "group 2", not "in the experimental group: 10"
       | [=<>≤≥±×/^]\s*
-      | (?<![A-Za-z\d])\d+\s*(?:-|to|–|and)\s*     # "18-70", "ages of 26 and 81", not "SB3 and"
-      | \b(?:one|\d+)\s+in\s+                     # "one in seven individuals", "1 in 10 women"
+      # "18-70", "ages of 26 and 81", not "SB3 and", "group 1 and 40"
+      | (?<![A-Za-z\d])(?<!group\s)(?<!arm\s)\d+\s*(?:-|to|–|and)\s*
+      | (?<!grade\s)(?<!stage\s)
+        \b(?:one|\d+)\s+in\s+     # "one in seven individuals", "1 in 10 women", not "grade 2 in 5"
       | \b(?:january|february|march|april|may|june|july|august|september|october|november|
            december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+(?:\d{1,2},?\s+)?
     )$
@@ -160,7 +162,15 @@ INLINE_HEADING = re.compile(r"^\s*(?P<label>[A-Z][A-Z/&, ]{2,}[A-Z])\s*:\s*$")
 # Response counts. Each pattern names the responders ``n``, and ``total`` and/or ``pct`` when
 # printed. ``ZERO`` lets "none of the 18 patients" count 0 responders.
 
+EVENT_NOUN = words_pattern("event_nouns")
+_THING = rf"(?:{PARTICIPANT_NOUN}|{EVENT_NOUN})"
+
 ZERO = r"\b(?:none|no\s+one|nobody)\b"
+ZERO_WORD = r"\b(?:none|no\s+one|nobody|no)\b"
+# "no" itself is a count only when it is placed in one group (GROUP_COUNT): "No patient in the
+# experimental arm developed OM", "no axillary recurrence was observed in the SLNB arm". Alone,
+# "No serious adverse events were reported" / "There were no deaths" is not marked as a count.
+_NO_THING = rf"""\bno(?=(?:\s+(?!(?:of|in|with|and|or)\b)[A-Za-z][\w/-]*){{0,3}}?\s+{_THING})"""
 _PCT = r"(?P<pct>\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)"   # "52 (78 per cent) of 67"
 _COUNT_OR_ZERO = rf"(?:{NUMBER}|{ZERO})"
 
@@ -203,7 +213,8 @@ X_PCT = re.compile(
 PCT_N_EQUALS = re.compile(
     rf"""
     (?:{_PCT}\s*[(\[]\s*n\s*=\s*(?P<n>{NUMBER})\s*[)\]]
-      |[(\[]\s*n\s*=\s*(?P<n2>{NUMBER})\s*[,;]\s*(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%)
+      |[(\[]\s*n\s*=\s*(?P<n2>{NUMBER})\s*[,;]\s*(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%
+       (?!\s*/))                     # not "(N = 2740; 88.5%/88.8%, respectively)": one n, two rates
     """,
     _FLAGS,
 )
@@ -258,18 +269,43 @@ BARE_COUNT = re.compile(
     _FLAGS,
 )
 
-EVENT_NOUN = words_pattern("event_nouns")
-_THING = rf"(?:{PARTICIPANT_NOUN}|{EVENT_NOUN})"
-
 # Counts compared between groups: "(21 vs. 8; p = 0.01)", "(147 vs 200, odds ratio 0.72",
 # "(2 vs 0 patients, respectively)", "67 events with anastrozole vs 110 with tamoxifen" is left
 # to GROUP_COUNT.
 VS_PAIR = re.compile(
     rf"""
     (?P<n>{NUMBER})(?:\s+{_THING})?
-    \s*(?:vs\.?|versus)\s*
+    \s*(?:vs\.?|versus|v\.?(?=\s))\s*         # "(eight v one)", "(three v 12 events"
     (?P<m>{NUMBER})
     (?!\s*(?:%|[.,]\d|/|\w*\s*(?:mg|ml|kg|years?|months?|weeks?|days?)\b))
+    """,
+    _FLAGS,
+)
+
+# Two arms each named before its count, in brackets: "(tamoxifen 34, placebo 36, relative risk
+# 1.06)", "(CT-P6: 10; trastuzumab: 7)". Names that are statistics are refused ("(median 34,
+# range 20", "(IQR 4, 7)").
+_ARM_NAME = r"""(?!(?:median|mean|range|iqr|age|aged|n|p|hr|or|rr|ci|sd|se|total|overall|all|
+    vs|versus|and|or|of|in|at|to|with|from|year|years|month|months|week|weeks|day|days|grade|
+    stage|score|cycle|cycles|dose|group|arm|cohort)\b)[A-Za-z][\w/+-]*"""
+_ARM_NAME_AFTER = r"""(?!(?:vs|versus|v|and|or|of|in|at|to|with|from|years?|months?|weeks?|days?|
+    hours?|mg|ml|kg|cm|mm|g|points?|cycles?|doses?)\b)[A-Za-z][\w/+-]*"""
+NAMED_PAIR = re.compile(
+    rf"""
+    [(\[]\s*{_ARM_NAME}\s*:?\s+(?P<n>{NUMBER})
+    \s*[,;]\s*{_ARM_NAME}\s*:?\s+(?P<m>{NUMBER})
+    (?=\s*[,;)\]])
+    """,
+    _FLAGS,
+)
+
+# Two counts each followed by its arm, compared in brackets: "(two anastrozole vs three
+# placebo)". The arm is one word that is not a unit ("(5 years vs 10 years)" is refused).
+ARM_AFTER_VS_PAIR = re.compile(
+    rf"""
+    [(\[]\s*(?P<n>{NUMBER})\s+{_ARM_NAME_AFTER}
+    \s+(?:vs\.?|versus|v\.?)\s+
+    (?P<m>{NUMBER})\s+{_ARM_NAME_AFTER}\s*[)\],;]
     """,
     _FLAGS,
 )
@@ -279,12 +315,13 @@ VS_PAIR = re.compile(
 # "Thirty-six patients in the latanoprost group".
 GROUP_COUNT = re.compile(
     rf"""
-    (?P<n>{_COUNT_OR_ZERO})
-    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{_THING})?
-    (?:\s+(?:were|was|occurring|occurred|reported|observed|seen))?
+    (?P<n>{_COUNT_OR_ZERO}|{_NO_THING})
+    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{_THING}
+       |(?:\s+{_MODIFIER}){{1,3}}?(?=\s+in\s+the\b))?  # "two false negative results in the"
+    (?:\s+(?:were|was))?(?:\s+(?:occurring|occurred|reported|observed|seen|found|detected))?
     \s+(?:in|on|with|among|receiving|from|treated\s+with|taking)\s+
     (?:the\s+|each\s+)?(?:(?!and\b|or\b|vs\b|versus\b)[\w/+.%()-]+\s+){{0,4}}?
-    (?:group|arm|cohort)\b
+    (?:group|arm|cohort)\b(?:\s+(?:[IVX]{1,3}|[A-D1-4])\b)?    # "three in group II"
     """,
     _FLAGS,
 )
@@ -312,7 +349,7 @@ OUTCOME_SENTENCE = words_pattern("outcome_sentence_words")
 # "33 for anastrozole vs 36 for tamoxifen", "53 on tamoxifen and 86 on placebo".
 COMPARED_PAIR = re.compile(
     rf"""
-    (?P<n>{_COUNT_OR_ZERO})(?:\s+{_MODIFIER})?(?:\s+{_THING})?
+    (?P<n>{_COUNT_OR_ZERO})(?:\s+{_MODIFIER}){{0,2}}?(?:\s+{_THING})?  # "12 serious adverse events"
     \s+(?:with|on|for|in|after|receiving)\s+[\w/+.-]+(?:\s+[\w/+.-]+){{0,2}}?\s*,?\s*
     (?:vs\.?|versus|and|compared\s+with|but)\s+
     (?P<m>{_COUNT_OR_ZERO})(?:\s+{_THING})?
@@ -340,8 +377,12 @@ PART = re.compile(rf"(?P<n>{NUMBER_DIGITS})(?!\s*%)", re.VERBOSE)
 AND_PAIR = re.compile(
     rf"""
     (?P<n>{_COUNT_OR_ZERO})\s*(?:and|or|,)\s*(?P<m>{_COUNT_OR_ZERO})
-    (?:\s+{_MODIFIER}){{0,2}}?\s+{_THING}
-    (?=\s*,?\s*respectively)
+    (?:\s+{_MODIFIER}){{0,3}}?\s+{_THING}
+    (?=\s*,?\s*respectively
+       # "Three and eight disease-free survival events were observed in the trastuzumab and
+       # observation groups", "RCB 0-I was observed in four and eight patients in LETPAL and ..."
+      |\s+(?:were\s+|was\s+)?(?:observed|occurred|reported|seen|found|noted|recorded)\b
+      |\s+in\s+(?:the\s+)?[\w/+.-]+(?:\s+[\w/+.-]+){{0,3}}?\s+(?:and|or|vs\.?|versus)\b)
     """,
     _FLAGS,
 )
@@ -352,8 +393,12 @@ AND_PAIR = re.compile(
 COUNT_SPLIT_BY_ARM = re.compile(
     rf"""
     (?P<n>{NUMBER})
-    [^\d()]{{0,60}}?
-    \((?P<inner>[^()]{{3,120}})\)
+    (?P<between>(?:[^\d()]
+       |\([^\d()]{{1,20}}\)                        # "399 recurrences or ... (CLBCs) (164 ...)"
+       |\(\s*\d{{1,3}}(?:\.\d+)?\s*%\s*\)          # "18 (49%) participants (10 PSTP and 8 EDU)"
+    ){{0,60}}?)
+    \((?=[^()]*\d)(?!\s*\d{{1,3}}(?:\.\d+)?\s*%\s*\))   # parts, not "(CLBCs)" nor "(49%)"
+    (?P<inner>[^()]{{3,120}})\)
     """,
     _FLAGS,
 )
@@ -374,6 +419,7 @@ COUNT_THEN_OUTCOME_VERB = re.compile(
 # "(one CR, 11 PR; 95% CI ...)", "two pCRs". The abbreviations are matched case-sensitively.
 COUNT_THEN_RESPONSE_CATEGORY = re.compile(
     rf"""
+    (?<![+±]\s)(?<![+±])            # not "the mean + 2 SD (8.7 ng/ml)"
     (?P<n>{_COUNT_OR_ZERO})
     \s+(?-i:(?:CR|PR|SD|PD|pCR|ORR|CBR|OR|MR|NC)s?)\b
     """,

@@ -79,7 +79,35 @@ def test_worked_example_efalizumab() -> None:
         ("Breast cancer occurred in 1.5% (n = 46) in the placebo group.", [(46, 3067, 1.5, "46")]),
         ("Serious adverse events occurred in 8.6% (14) of patients in the linagliptin group.",
          [(14, 163, 8.6, "14")]),
+        # ... but in an allocation sentence "n =" is an arm's size and the percent a concentration
+        ("Patients on latanoprost 0.005% monotherapy requiring additional IOP lowering were "
+         "randomised to bimatoprost 0.03% (n = 131) or travoprost 0.004% (n = 135).", []),
+        # an allocation sentence with no outcome counts who took part
+        ("Of the 135 centers that had expressed an interest in the trial, only 69 randomized at "
+         "least one patient (35/68 in the Visited group, 34/67 in the Non-visited group).", []),
         # failures: notation that looks like a count and is not one
+        # a count with a percent that the rest of the sentence splits is a total, not an arm's
+        ("Twenty-nine (20.9 %) patients developed an axillary seroma: 9 (13.2 %) and 20 (28.2 %) "
+         "for groups A and B, respectively (p = 0.030).",
+         [(9, 68, 13.2, "9 (13.2 %)"), (20, 71, 28.2, "20 (28.2 %)")]),
+        ("In 11 patients, an SSI developed, 3 (5.8%) from the intervention and 8 (15.4%) from the "
+         "control procedure (p = 0.11).",
+         [(3, 52, 5.8, "3 (5.8%)"), (8, 52, 15.4, "8 (15.4%)")]),
+        # "group 1 and 40" is a group label and a count, not a range
+        ("ER status was negative in 58 cases (33%) in group 1 and 40 cases (65%) in group 2.",
+         [(58, 176, 33.0, "58 cases (33%)"), (40, 62, 65.0, "40 cases (65%)")]),
+        # counts whose percents make up one whole group split the sample ...
+        ("Records were extracted for 652 patients: 360 (55.2%) treated with palbociclib + AI and "
+         "292 (44.8%) treated with palbociclib + fulvestrant.", []),
+        # ... unless the sentence compares them as an outcome
+        ("SLNs were affected in 22 cases (51.2%) in group A and 21 (48.8%) in group B (p=0.62).",
+         [(22, 43, 51.2, "22 cases (51.2%)"), (21, 43, 48.8, "21 (48.8%)")]),
+        # failures: the sample described, not an outcome
+        ("Forty-nine women (86%) provided follow-up data.", []),
+        ("Thirty-five patients (25.0%) were clinical stage III or IV; 55 (38.7%) had axillary lymph "
+         "nodes affected.", []),
+        ("Between 09/92 and 12/96, 61 patients with chemosensitive metastatic breast cancer were "
+         "randomised.", []),  # month/year range
         ("Patients were treated from 12/13/2005 to 1/14/2006.", []),  # dates
         ("Grade 3/4 neutropenia was the most common toxicity.", []),  # toxicity grade
         ("This phase 2/3 trial enrolled women with stage III/IV disease.", []),
@@ -135,10 +163,86 @@ def test_response_counts(sentence: str, expected: list[tuple[int, int, float | N
          [(22, None, "22"), (30, None, "30")]),
         ("After follow-up, 136 women (74 placebo, 62 tamoxifen) developed breast cancer.",
          [(74, None, "74"), (62, None, "62")]),
+        # the split may follow an abbreviation in brackets
+        ("At median follow-up of 64 months (range 16-95), 399 recurrences or contralateral breast "
+         "cancers (CLBCs) (164 letrozole and 235 placebo) occurred.",
+         [(164, None, "164"), (235, None, "235")]),
+        # a total the rest of the sentence splits by arm is left out, its parts kept
+        ("Overall, there were 21 local relapses, with 2 relapses in the radiotherapy group (5-y rate "
+         "0.4%) vs. 19 in the no-radiotherapy group (5.1%).", [(2, None, "2"), (19, None, "19")]),
+        ("Radiotracer migration failure occurred in 8 cases (one in the INTRA group and 7 in the "
+         "PERI group).", [(1, None, "one"), (7, None, "7")]),
+        # "no" counts zero only when placed in one group
+        ("At a median follow-up of 5.5 years, no axillary recurrence was observed in the SLNB arm.",
+         [(0, None, "no")]),
+        ("No patient in the experimental arm developed OM > G1.", [(0, None, "No")]),
+        ("In contrast, no objective responses were seen with the increased dose.", []),
+        ("There were no deaths during study.", []),
+        # "v" compares two counts as "vs" does
+        ("Tamoxifen decreased contralateral breast events by 75% (three v 12 events; hazard ratio, "
+         "0.25).", [(3, None, "three"), (12, None, "12")]),
+        # arms named before or after their counts, in brackets (not "IQR 4·1-7·7", "HR 0·96")
+        ("The overall frequency of breast cancer is the same for women on tamoxifen or placebo "
+         "(tamoxifen 34, placebo 36, relative risk 1.06 [95% CI 0.7-1.7], p=0.8).",
+         [(34, None, "34"), (36, None, "36")]),
+        ("No significant difference in deaths was observed overall (69 vs 70, HR 0·96, 95% CI "
+         "0·69-1·34, p=0·82) or for breast cancer (two anastrozole vs three placebo).",
+         [(69, None, "69"), (70, None, "70"), (2, None, "two"), (3, None, "three")]),
+        ("After a medium follow-up of 5·8 years (IQR 4·1-7·7), 35 patients in the intraoperative "
+         "radiotherapy group and four patients in the external radiotherapy group had had an IBTR "
+         "(p<0·0001).", [(35, None, "35"), (4, None, "four")]),
+        # words between a count and its group or treatment, with or without a noun
+        ("There were 12 serious adverse events with tamoxifen and 16 with placebo, including one "
+         "deep vein thrombosis.", [(12, None, "12"), (16, None, "16")]),
+        ("There was one false negative SNB in the PB group and two false negative results in the "
+         "TM group.", [(1, None, "one"), (2, None, "two")]),
+        # "grade 2 in 5 cases" is a count by grade, not a rate like "1 in 10 women"
+        ("In the GJG group, grade 1 DEB-NTC was observed in 2 cases, grade 2 in 5 cases and grade "
+         "3 in 5 cases.", [(2, None, "2"), (5, None, "5"), (5, None, "5")]),
+        # counts side by side in two groups compare an outcome, even without an outcome word ...
+        ("Six patients in group I and three in group II had SSI (p = 0.497).",
+         [(6, None, "Six"), (3, None, "three")]),
+        ("Three and eight disease-free survival events were observed in the trastuzumab and "
+         "observation groups.", [(3, None, "Three"), (8, None, "eight")]),
+        # ... but people in two groups with nothing said about them are the groups' sizes
+        ("There were 63 patients in the PB group and 41 patients in the TM group.", []),
+        # arm sizes inside the bracket of a described group are not outcomes
+        ("Safety data were available from 369 patients (ddAT, n = 191; AC-DOC, n = 178) "
+         "demonstrating that toxicity of both regimens was acceptable.", []),
+        # "2 SD" after "mean +" is a standard deviation, not two stable diseases
+        ("The female control group (n = 50) plasma endoglin upper limit of normal was defined as "
+         "the mean + 2 SD (8.7 ng/ml).", []),
     ],
 )
 def test_counts_without_a_printed_group(sentence: str, expected: list[tuple[int, int, str]]) -> None:
     assert _counts_with_study(sentence) == expected
+
+
+def test_worked_example_without_headings_gives_one_count() -> None:
+    article = _article("Thirteen patients received efalizumab, with treatment responses varying "
+                       "from good to excellent in 12 of 13 patients. The response to treatment in "
+                       "12 patients was very encouraging.")
+    assert [(c.responders, c.total, c.text) for c in extract_response_counts(article)] == [
+        (12, 13, "12 of 13")]
+
+
+def test_same_number_in_the_results_is_another_count() -> None:
+    # "3 of 45" and "3 women in the control group" are different findings; only a restatement in
+    # the conclusions is dropped (see test_worked_example_efalizumab).
+    article = Article(pmid="1", sections=[
+        Section(label="Methods", text=_METHODS),
+        Section(label="Results", text=(
+            "Among women with 5 or more lymph nodes removed, the proportion who experienced "
+            "incident BCRL onset was 7% (3 of 45) in the weight lifting intervention group and 22% "
+            "(11 of 49) in the control group. Clinician-defined BCRL onset occurred in 1 woman in "
+            "the weight lifting intervention group and 3 women in the control group (1.5% vs 4.4%, "
+            "P for equivalence = .12).")),
+        Section(label="Conclusions", text="BCRL developed in 3 women only."),
+    ])
+    found = extract_response_counts(article)
+    assert [(c.responders, c.total, c.text, c.section) for c in found] == [
+        (3, 45, "3 of 45", "Results"), (11, 49, "11 of 49", "Results"),
+        (1, None, "1", "Results"), (3, None, "3", "Results")]
 
 
 def test_count_without_group_and_without_study_size_is_dropped() -> None:

@@ -8,10 +8,13 @@ took):
 3. ``PCT_N_EQUALS``    "1.5% (n = 46)", "(n=57, 1.8%)";  ``PCT_THEN_COUNT`` "8.6% (14)"
 4. ``X_PCT``           "17 (9.1%)", "six (15.8 %) patients", "9 patients (20.9%)"
 5. counts printed without their group, in an outcome sentence only: pairs ("21 vs. 8",
-   "in 22 and 30 patients, respectively", "28 VTEs on placebo and 44 on tamoxifen"), a count
-   split by arm ("136 women (74 placebo, 62 tamoxifen) developed ..."), a count placed in a
-   group ("27 patients in the ALND arm"), "two patients developed ...", "93 deaths",
-   "(n = 9 vs. n = 2)".
+   "(three v 12 events", "in 22 and 30 patients, respectively", "Three and eight ... events were
+   observed", "28 VTEs on placebo and 44 on tamoxifen", "(tamoxifen 34, placebo 36",
+   "(two anastrozole vs three placebo)"), a count split by arm ("136 women (74 placebo, 62
+   tamoxifen) developed ..."), a count placed in a group ("27 patients in the ALND arm", "no
+   axillary recurrence was observed in the SLNB arm"), "two patients developed ...", "93
+   deaths", "(n = 9 vs. n = 2)". Counts set side by side in two groups make a sentence an
+   outcome sentence ("Six patients in group I and three in group II had SSI").
 
 ``total`` (the group size) is the printed one for 1 and 2. For 3 and 4 it is read back from the
 percent (17 at 9.1% -> 187). For 5 no group size is printed: ``total`` is then the study's chosen
@@ -25,7 +28,10 @@ pressures ("5/10 mg", "120/80 mmHg"), "1 of 3 arms", "2 of 4 weeks", rates ("per
 women-years", "1 in 10 women"), bounds ("at least one"), counts that describe the sample
 ("405 (8.4%) were black", "79 (96%) patients received ...") and the participant counts found by
 ``extract_sample_sizes``. Background sentences are skipped. A count larger than its group becomes
-a ``Doubt``, never a ``ResponseCount``.
+a ``Doubt``, never a ``ResponseCount``. Totals are left out when the sentence splits them by arm
+("21 local relapses, with 2 ... vs. 19 ..."), as are counts whose percents split one group into
+parts that make up all of it ("360 (55.2%) treated with A and 292 (44.8%) treated with B"), and
+counts without a group in the conclusions that repeat a count printed with its group.
 
 The evidence span starts at the responders number and runs to the group size or the percent
 ("12 of 13", "17 (9.1%)"; the number alone for shape 5), so it always covers the number a reader
@@ -40,6 +46,7 @@ from dataclasses import dataclass
 
 from extractor.count_patterns import (
     AND_PAIR,
+    ARM_AFTER_VS_PAIR,
     BARE_COUNT,
     COMPARED_PAIR,
     COUNT_SPLIT_BY_ARM,
@@ -48,6 +55,7 @@ from extractor.count_patterns import (
     EVENT_NOUN,
     GROUP_COUNT,
     N_EQUALS,
+    NAMED_PAIR,
     NOT_PEOPLE_AFTER,
     OUTCOME_SENTENCE,
     PART,
@@ -63,14 +71,14 @@ from extractor.count_patterns import (
     X_OF_Y,
     X_PCT,
     X_SLASH_Y,
-    ZERO,
+    ZERO_WORD,
     words_regex,
 )
 from extractor.extract.sample_size import extract_sample_sizes, sentences_with_kind
 from extractor.models import Article, Doubt, ResponseCount, SampleSize
-from extractor.numbers import parse_count
+from extractor.numbers import NUMBER, parse_count
 
-_ZERO_RE = re.compile(rf"^{ZERO}$", re.IGNORECASE)
+_ZERO_RE = re.compile(rf"^{ZERO_WORD}$", re.IGNORECASE)
 # "(57/156; 36%)", "(7/142, 4.9%)": a percent printed right after the fraction.
 _PCT_AFTER = re.compile(r"^\s*[,;]?\s*\(?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s*%")
 # "... in 57 (90%) of the PB group patients", "with SB3", "in the TM group": the arm named
@@ -85,10 +93,17 @@ _ARM_BEFORE = re.compile(
         (?:group|arm|cohort)\s*,?\s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
-_DATE_BEFORE = re.compile(r"\b(?:between|from|since|until|till|during)\s+$", re.I)
-# "2.07 per 1000 women-years", "1 in 10 women", "at least 1 adverse event": rates and bounds.
+_DATE_BEFORE = re.compile(
+    r"(?:\b(?:between|from|since|until|till|during)"
+    # "Between 09/92 and 12/96": the second date of a range
+    r"|\b(?:between|from)\s+\d{1,2}/\d{2,4}\s*(?:and|to|until|-|–))\s*$",
+    re.I,
+)
+# "2.07 per 1000 women-years", "1 in 10 women", "at least 1 adverse event": rates and bounds
+# ("grade 2 in 5 cases" is a count).
 _RATE_BEFORE = re.compile(
-    r"(?:\bper|\d\s+in|\bat\s+least|\bat\s+most|\bmore\s+than|\bless\s+than|\bfewer\s+than|"
+    r"(?:\bper|(?<!grade\s)(?<!stage\s)\b\d+\s+in|\bat\s+least|\bat\s+most|\bmore\s+than|"
+    r"\bless\s+than|\bfewer\s+than|"
     r"\bup\s+to|\bover|\bunder)\s*$",
     re.I,
 )
@@ -121,6 +136,10 @@ _THING_NEAR = re.compile(rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:{PARTICIPANT_NOUN}|{EVEN
 _ALLOCATION_AFTER = re.compile(
     r"^[^.;]{0,30}?\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|included)\b", re.I
 )
+_P_VALUE_RE = re.compile(r"\bp\s*[=<>≤≥]", re.I)
+_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+_PARTICIPANT_RE = re.compile(PARTICIPANT_NOUN, re.I)
+_ANALYSED_RE = re.compile(r"\b(?:analy[sz]ed|evaluated|assessed|studied|treated)\b", re.I)
 _ENROLMENT_RE = re.compile(
     r"\b(?:randomi[sz]ed|randomly|assigned|allocated|enrolled|recruited|accrued|included)\b", re.I
 )
@@ -233,7 +252,10 @@ def _pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Foun
     out: list[_Found] = []
     # "405 (8.4%) were black", "79 (96%) patients received lymphedema treatment": a count with a
     # percent that describes the sample or its treatment, not an outcome (see _describes).
-    for m in PCT_N_EQUALS.finditer(text, s0, s1):
+    # "were randomised to bimatoprost 0.03% (n = 131) or travoprost 0.004% (n = 135)": in an
+    # allocation sentence "n =" is an arm's size and the percent a concentration.
+    allocating = bool(_ENROLMENT_RE.search(text, s0, s1))
+    for m in PCT_N_EQUALS.finditer(text, s0, s1) if not allocating else ():
         group = "n" if m.group("n") else "n2"
         pct = float(m.group("pct") or m.group("pct2"))
         responders = parse_count(m.group(group))
@@ -291,6 +313,24 @@ def _is_outcome_sentence(sentence: str) -> bool:
     return bool(_OUTCOME_RE.search(sentence)) and not _ENROLMENT_RE.search(sentence)
 
 
+def _reports_outcome(sentence: str) -> bool:
+    """An outcome sentence, or one that counts response categories ("There were 1 CR, 5 PR,
+    19 SD, and 9 PD") or sets counts side by side in two groups ("Six patients in group I and
+    three in group II had SSI", "Four patients in the intervention group and two in the control
+    group were lost to follow-up"), unless it enrols, allocates or describes the sample ("1259
+    patients were analysed in the control group, 673 in the reduced-dose group")."""
+    if _is_outcome_sentence(sentence) or COUNT_THEN_RESPONSE_CATEGORY.search(sentence):
+        return True
+    groups = list(GROUP_COUNT.finditer(sentence))
+    if len(groups) < 2 or _ENROLMENT_RE.search(sentence) or _DESCRIPTION_RE.search(sentence) \
+            or _ANALYSED_RE.search(sentence):
+        return False
+    # "There were 63 patients in the PB group and 41 patients in the TM group.": people in two
+    # groups and nothing said about them are the groups' sizes.
+    said = _WORD_RE.search(sentence, groups[-1].end())
+    return bool(said) or not any(_PARTICIPANT_RE.search(m.group("noun") or "") for m in groups)
+
+
 def _is_loose_count(text: str, s0: int, s1: int, start: int, end: int, responders: int) -> bool:
     """Guards for a count printed without its group: not a year, a dose, an age, an allocation."""
     if 1900 <= responders <= 2100:
@@ -306,6 +346,55 @@ def _is_loose_count(text: str, s0: int, s1: int, start: int, end: int, responder
     return not (NOT_PEOPLE_AFTER.match(after) or _ALLOCATION_AFTER.match(after))
 
 
+# A later count that can be a part of a total: a whole number that is not a percent, a decimal,
+# a range ("5-y rate") or a unit ("12 months").
+_IN_BEFORE = re.compile(r"\bin\s+$", re.I)
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)   # "9 out of 45": the 45 is no part
+_LATER_COUNT = re.compile(rf"(?P<n>{NUMBER})(?!\s*%|[-–]|\.\d)", re.VERBOSE | re.IGNORECASE)
+
+
+def _is_total_then_parts(text: str, s0: int, s1: int, end: int, whole: int) -> bool:
+    """The count is a total the rest of the sentence splits: "Overall, there were 21 local
+    relapses, with 2 relapses in the radiotherapy group (5-y rate 0.4%) vs. 19 in the
+    no-radiotherapy group", "In 11 patients, an SSI developed, 3 (5.8%) from the intervention
+    and 8 from the control group", "8 cases (one in the INTRA group and 7 in the PERI group)"."""
+    running = 0
+    parts = 0
+    for m in _LATER_COUNT.finditer(text, end, s1):
+        before = text[max(s0, m.start() - 30):m.start()]
+        if NOT_PEOPLE_AFTER.match(text[m.end():m.end() + 15]) or _OF_BEFORE.search(before) \
+                or NOT_PEOPLE_BEFORE.search(before):
+            continue
+        # "601 breast cancers (251 [7.0%] in 3579 patients on tamoxifen and 350 ...)": a group
+        # size is no part; "71 patients relapsed or died: DD, 33 patients (15 deaths); CS, 38
+        # patients (23 deaths)": a bracket after a part details that part.
+        if _IN_BEFORE.search(before) and _THING_AFTER.match(text[m.end():s1]):
+            continue
+        if parts and _OPEN_BEFORE.search(before):
+            continue
+        value = _count(m.group("n"))
+        if value is None:
+            continue
+        running += value
+        parts += 1
+        if running >= whole:
+            return running == whole and parts >= 2
+    return False
+
+
+def _splits_by_arm(text: str, s0: int, s1: int) -> list[tuple[re.Match[str], list[re.Match[str]]]]:
+    """Counts whose bracket splits them into parts that add up to them, with the parts:
+    "136 women (74 placebo, 62 tamoxifen)", "18 (49%) participants (10 PSTP and 8 EDU)"."""
+    out = []
+    for m in COUNT_SPLIT_BY_ARM.finditer(text, s0, s1):
+        whole = parse_count(m.group("n"))
+        parts = list(PART.finditer(m.group("inner")))
+        total = sum(parse_count(p.group("n")) or 0 for p in parts)
+        if whole and len(parts) >= 2 and total == whole:
+            out.append((m, parts))
+    return out
+
+
 def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
     """Counts of an outcome sentence printed without their group ("21 vs. 8", "10 in the
     experimental group", "two patients developed a haematoma"); ``total`` is the study size."""
@@ -313,38 +402,50 @@ def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Fo
     if group_size is None:
         return out
     # "There were 1 CR, 5 PR, 19 SD, and 9 PD": response categories are outcomes themselves.
-    if not (_is_outcome_sentence(text[s0:s1]) or COUNT_THEN_RESPONSE_CATEGORY.search(text, s0, s1)):
+    if not _reports_outcome(text[s0:s1]):
         return out
+
+    arm_sizes: set[int] = set()
 
     def add(start: int, end: int, raw_start: int, raw_end: int, lead: int | None = None,
             share: float = _LOOSE_SHARE) -> None:
         """``lead``: where the left context starts, the "n" of "n = 9" (default: the number).
         ``share``: the largest part of the study such a count may be; larger ones are groups."""
         responders = _count(text[start:end])
-        if responders is None or responders > share * group_size:
+        if responders is None or responders > share * group_size or start in arm_sizes:
             return
         if not _is_loose_count(text, s0, s1, start if lead is None else lead, end, responders):
+            return
+        if responders > 1 and _is_total_then_parts(text, s0, s1, end, responders):
             return
         out.append((_Hit(start, end, end, responders, None, None, "unknown"),
                     (raw_start, raw_end, text[raw_start:raw_end])))
 
+    # "136 women (74 placebo, 62 tamoxifen) developed ...": the parts are the arms' counts; the
+    # whole is left out (by the caller, whatever shape found it).
+    for m, parts in _splits_by_arm(text, s0, s1):
+        inner_start = m.start("inner")
+        # "Of 47 patients eligible for response (25 idoxifene, 22 tamoxifen)", "Safety data were
+        # available from 369 patients (ddAT, n = 191; AC-DOC, n = 178)": the whole is a group and
+        # its parts are arm sizes, not outcomes, whichever pattern finds them ("Forty-five
+        # patients with operable breast cancers (25 cases who received preoperative famotidine
+        # and 20 controls) were studied").
+        # ("Of the 28 on-study deaths (17 gemcitabine, 11 epirubicin)" is an outcome split).
+        around = text[max(s0, m.start() - 40):min(s1, m.end() + 30)]
+        if _DESCRIPTION_RE.search(around) or _ANALYSED_RE.search(around):
+            arm_sizes.update(inner_start + part.start("n") for part in parts)
+            continue
+        # The parts of an outcome split are smaller than the whole by construction: no share
+        # bound beyond the study's ("17 patients reporting heart failure (CT-P6: 10;
+        # trastuzumab: 7)" when the study size read is 17).
+        for part in parts:
+            add(inner_start + part.start("n"), inner_start + part.end("n"), m.start(), m.end(),
+                share=1.0)
     # The second count of a pair is judged by the context of the first ("22 and 30 patients").
-    for pattern in (AND_PAIR, COMPARED_PAIR, VS_PAIR):
+    for pattern in (AND_PAIR, COMPARED_PAIR, VS_PAIR, NAMED_PAIR, ARM_AFTER_VS_PAIR):
         for m in pattern.finditer(text, s0, s1):
             add(m.start("n"), m.end("n"), m.start(), m.end())
             add(m.start("m"), m.end("m"), m.start(), m.end(), lead=m.start())
-    # "136 women (74 placebo, 62 tamoxifen) developed ...": the parts are the arms' counts; the
-    # whole is left out.
-    wholes = set()
-    for m in COUNT_SPLIT_BY_ARM.finditer(text, s0, s1):
-        whole = parse_count(m.group("n"))
-        parts = list(PART.finditer(m.group("inner")))
-        values = [parse_count(p.group("n")) or 0 for p in parts]
-        if whole and len(parts) >= 2 and sum(values) == whole:
-            wholes.add(m.start("n"))
-            inner_start = m.start("inner")
-            for part in parts:
-                add(inner_start + part.start("n"), inner_start + part.end("n"), m.start(), m.end())
     for pattern in (GROUP_COUNT, BARE_COUNT, COUNT_THEN_OUTCOME_VERB, COUNT_THEN_RESPONSE_CATEGORY):
         for m in pattern.finditer(text, s0, s1):
             add(m.start("n"), m.end("n"), m.start(), m.end())
@@ -353,7 +454,27 @@ def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Fo
             add(m.start("n"), m.end("n"), m.start(), m.end(), lead=m.start(), share=_N_EQUALS_SHARE)
     for m in THING_COUNT.finditer(text, s0, s1):
         add(m.start("n"), m.end("n"), m.start(), m.end())
-    return [item for item in out if item[0].start not in wholes]
+    return out
+
+
+def _partition_starts(hits: list[_Hit]) -> set[int]:
+    """Counts whose percents split one group into parts that make up all of it: "Sixty-nine
+    (49.3%) assigned to patent blue (group A) and 71 (50.70%) to methylene blue (group B)",
+    "360 (55.2%) treated with palbociclib + AI and 292 (44.8%) treated with palbociclib +
+    fulvestrant". Such a split describes the sample; outcome counts of two arms have their own
+    groups ("38 (38%) and 29 (26%) patients"). The caller applies it only to sentences that
+    neither report an outcome nor compare with a P value ("SLNs were affected in 22 cases
+    (51.2%) in group A and 21 (48.8%) in group B (p=0.62)" splits the affected)."""
+    found: set[int] = set()
+    with_pct = [h for h in sorted(hits, key=lambda h: h.start) if h.percent and h.total]
+    for i in range(len(with_pct)):
+        for j in range(i + 2, len(with_pct) + 1):
+            run = with_pct[i:j]
+            share = sum(h.percent or 0 for h in run)
+            totals = [h.total or 0 for h in run]
+            if 99 <= share <= 101 and max(totals) - min(totals) <= max(2, 0.03 * max(totals)):
+                found.update(h.start for h in run)
+    return found
 
 
 def _arm_of(text: str, s0: int, s1: int, hit: _Hit) -> str | None:
@@ -370,25 +491,45 @@ def extract_response_counts(article: Article, doubts: list[Doubt] | None = None)
     """Every "x of y" style count of ``article``; impossible ones go to ``doubts``."""
     texts = article.texts()
     sizes: list[SampleSize] = extract_sample_sizes(article)
-    group_size = next((s.value for s in sizes if s.chosen), None)
+    # The bound for counts printed without their group: the largest participant count the
+    # abstract prints, since the chosen sample size may be one arm or a subgroup ("Serious adverse
+    # events were reported in 22 and 30 patients" with 36 chosen from a subgroup sentence).
+    group_size = max((s.value for s in sizes), default=None)
     # Numbers read as participant counts ("Thirteen patients received ...") are not outcomes.
     people = {(s.section_index, s.start) for s in sizes
-              if s.chosen or (s.role != "sum_of_arms" and not _is_outcome_sentence(s.sentence))}
+              if s.chosen or (s.role != "sum_of_arms" and not _reports_outcome(s.sentence))}
     results: list[ResponseCount] = []
+    concluding: set[tuple[int, int]] = set()
     for index, (label, text) in enumerate(texts):
         for s0, s1, kind in sentences_with_kind(label, text):
             if kind == "background":
                 continue  # counts of earlier studies ("in 2000 women, tamoxifen ...")
             taken: list[tuple[int, int]] = []
+            wholes = {m.start("n") for m, _ in _splits_by_arm(text, s0, s1)}
+            of_hits = _of_hits(text, s0, s1)
+            slash_hits = _slash_hits(text, s0, s1)
+            # "only 69 randomized at least one patient (35/68 in the Visited group, 34/67 in the
+            # Non-visited group)": an allocation sentence with no outcome counts who took part.
+            sentence = text[s0:s1]
+            if _ENROLMENT_RE.search(sentence) and not _OUTCOME_RE.search(sentence):
+                of_hits, slash_hits = [], []
+            pct_hits = _pct_hits(text, s0, s1, group_size)
+            if not (_is_outcome_sentence(text[s0:s1]) or _P_VALUE_RE.search(text, s0, s1)):
+                wholes |= _partition_starts([hit for hit, _ in pct_hits]) - {
+                    hit.start for hit, _ in of_hits}
+            first = len(results)
             for hit, (m0, m1, raw) in [
-                *_of_hits(text, s0, s1),
-                *_slash_hits(text, s0, s1),
-                *_pct_hits(text, s0, s1, group_size),
+                *of_hits,
+                *slash_hits,
+                *pct_hits,
                 *_loose_hits(text, s0, s1, group_size),
             ]:
                 if any(a < hit.number_end and hit.start < b for a, b in taken):
                     continue
-                if (index, hit.start) in people or _describes(text, s0, s1, hit):
+                if hit.start in wholes or (index, hit.start) in people or \
+                        _describes(text, s0, s1, hit) or (
+                            hit.total_source == "percent" and hit.responders > 1
+                            and _is_total_then_parts(text, s0, s1, hit.end, hit.responders)):
                     continue
                 taken.append((hit.start, hit.end))
                 if hit.total is not None and hit.responders > hit.total:
@@ -406,12 +547,32 @@ def extract_response_counts(article: Article, doubts: list[Doubt] | None = None)
                     percent=hit.percent if hit.percent is None or hit.percent <= 100 else None,
                     arm=_arm_of(text, s0, s1, hit), sentence=text[s0:s1],
                 ))
+            concluding.update(_restatement_candidates(results[first:], kind))
     results.sort(key=lambda r: (r.section_index, r.start))
-    return _drop_restatements(results)
+    return _drop_restatements(results, concluding)
 
 
-def _drop_restatements(counts: list[ResponseCount]) -> list[ResponseCount]:
+def _restatement_candidates(found: list[ResponseCount], kind: str) -> set[tuple[int, int]]:
+    """The counts of one sentence that may restate a finding: those without a group in the
+    conclusions, or a lone count without a group or an arm outside the results ("The response
+    to treatment in 12 patients was very encouraging"). Pairs ("5 VS 20") and counts beside
+    their arm ("3 women in the control group") are findings of their own."""
+    loose = [c for c in found if c.total_source == "unknown"]
+    if kind == "conclusion":
+        return {(c.section_index, c.start) for c in loose}
+    if kind != "results" and len(found) == 1 and loose and loose[0].arm is None:
+        return {(loose[0].section_index, loose[0].start)}
+    return set()
+
+
+def _drop_restatements(counts: list[ResponseCount],
+                       concluding: set[tuple[int, int]]) -> list[ResponseCount]:
     """A count without its group that repeats one printed with its group is the same finding
-    said again ("12 of 13 patients" ... "The response to treatment in 12 patients")."""
+    said again ("12 of 13 patients" ... "Conclusions: The response to treatment in 12
+    patients"). Under a Results heading, or beside the arm it belongs to, the same number is
+    often another count ("3 of 45 ... 3 women in the control group"), so it is kept there.
+    ``concluding`` holds the (section index, start) of the counts that may be restatements
+    (see ``_restatement_candidates``)."""
     printed = {c.responders for c in counts if c.total_source != "unknown"}
-    return [c for c in counts if c.total_source != "unknown" or c.responders not in printed]
+    return [c for c in counts if c.total_source != "unknown" or c.responders not in printed
+            or (c.section_index, c.start) not in concluding]
