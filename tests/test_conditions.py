@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.extract.conditions import disease_heading_key, extract_conditions
-from extractor.lexicon import drop_undefined_short_forms
+from extractor.extract.conditions import (
+    disease_heading_key,
+    disease_short_forms,
+    extract_conditions,
+    is_whole_word,
+)
+from extractor.lexicon import SpanFinder, drop_undefined_short_forms
 from extractor.models import Article, MeshHeading, Section
 from test_drugs import seed_article
 
@@ -180,3 +185,114 @@ def test_drop_undefined_short_forms(spans: list[tuple[int, int, str]],
                                     expected: list[tuple[int, int, str]]) -> None:
     text = "CP overactive bladder was (OAB) treated"
     assert drop_undefined_short_forms(text, spans, frozenset({"OAB"})) == expected
+
+
+def _finder_of(*names: str) -> SpanFinder:
+    """A stand-in tagger marking every occurrence of ``names`` as a disease."""
+
+    def finder(text: str) -> list[tuple[int, int, str]]:
+        spans = []
+        for name in names:
+            start = text.find(name)
+            while start >= 0:
+                spans.append((start, start + len(name), "disease"))
+                start = text.find(name, start + 1)
+        return sorted(spans)
+
+    return finder
+
+
+def finder_mentions(article: Article, *names: str) -> list[str]:
+    conditions = extract_conditions(article, finder=_finder_of(*names))
+    return sorted(m.text for c in conditions for m in c.mentions)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "expected"),
+    [
+        # a learned non-modifier before the dictionary name: the tagger's span is cut back
+        ("Two patients developed acute hepatitis after treatment.", "acute hepatitis",
+         ["hepatitis"]),
+        ("Rats with cocaine-induced seizures were studied.", "cocaine-induced seizures",
+         ["seizures"]),
+        # failure cases: a modifier that belongs to the name, a word the list does not hold
+        ("patients with hereditary hemochromatosis", "hereditary hemochromatosis",
+         ["hereditary hemochromatosis"]),
+        ("three cases of non-papillary renal cell carcinomas",
+         "non-papillary renal cell carcinomas", ["non-papillary renal cell carcinomas"]),
+    ],
+)
+def test_tagger_span_trimmed_to_the_name_after_a_non_modifier(
+        sentence: str, tagged: str, expected: list[str]) -> None:
+    assert finder_mentions(Article(pmid="1", title=sentence), tagged) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # BC5CDR-style: a short form defined by a disease name is kept wherever the tagger marks it
+        ("Tolterodine in patients with overactive bladder (OAB). OAB improved.",
+         ["OAB", "OAB", "overactive bladder"]),
+        # failure cases: short forms of a therapy and a measurement are no diseases
+        ("Hormone therapy (HT) is widely used. HT increased the risk of stroke.", ["stroke"]),
+        ("The bone mineral density (BMD) of children. BMD rose with age.", []),
+    ],
+)
+def test_tagger_short_forms_need_a_disease_long_form(text: str, expected: list[str]) -> None:
+    article = Article(pmid="1", sections=[Section(text=text)])
+    assert finder_mentions(article, "overactive bladder", "OAB", "HT", "BMD", "stroke") == expected
+
+
+def test_disease_short_forms() -> None:
+    article = Article(pmid="1", sections=[Section(
+        text="Hormone therapy (HT) in overactive bladder (OAB) and Wilms tumour (WT).")])
+    assert disease_short_forms(article) == frozenset({"OAB", "WT"})
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "tagged", "expected"),
+    [
+        # the title names the disease, the abstract only abbreviates it
+        ("Tolterodine for overactive bladder", "OAB improved in 60% of patients.",
+         ("overactive bladder", "OAB"), ["OAB", "overactive bladder"]),
+        # failure case: no disease name of the article fits the letters of "CP"
+        ("Tolterodine for overactive bladder", "CP improved in 60% of patients.",
+         ("overactive bladder", "CP"), ["overactive bladder"]),
+    ],
+)
+def test_undefined_short_form_kept_when_it_abbreviates_a_name_of_the_article(
+        title: str, abstract: str, tagged: tuple[str, ...], expected: list[str]) -> None:
+    article = Article(pmid="1", title=title, sections=[Section(text=abstract)])
+    assert finder_mentions(article, *tagged) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "expected"),
+    [
+        ("intragenic WT1 mutations", 11, 13, False),   # "WT" of the gene WT1
+        ("predisposition to WT in", 18, 20, True),
+        ("(WT)", 1, 3, True),
+    ],
+)
+def test_is_whole_word(text: str, start: int, end: int, expected: bool) -> None:
+    assert is_whole_word(text, start, end) is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tagged", "expected"),
+    [
+        # coordinated relational adjectives share the head noun
+        ("signs of glomerular and tubular injury were seen", "tubular injury",
+         ["glomerular and tubular injury"]),
+        ("haematological, renal, hepatic and gastrointestinal toxicities were mild",
+         "gastrointestinal toxicities",
+         ["haematological, renal, hepatic and gastrointestinal toxicities"]),
+        # failure cases: an adjectival mention has no head noun to share; a noun before "and"
+        ("patients with schizophrenic or organic psychotic symptoms", "organic psychotic",
+         ["organic psychotic", "schizophrenic"]),
+        ("rats and tubular injury", "tubular injury", ["tubular injury"]),
+    ],
+)
+def test_composite_of_coordinated_adjectives(sentence: str, tagged: str,
+                                             expected: list[str]) -> None:
+    assert finder_mentions(Article(pmid="1", title=sentence), tagged) == expected

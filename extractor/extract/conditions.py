@@ -6,10 +6,15 @@
   common use ("NSCLC", case-sensitive), names whose shape says "disease" (``DISEASE_SHAPE``:
   "Pendred syndrome", "C2 deficiency"), and, when a ``finder`` is given (e.g.
   ``extractor.ner.find_entities``), its ``disease`` spans, less bare abbreviations the article
-  does not define ("CP"). A dictionary match wins over a span that crosses its edge; a longer
-  span around it wins over it. A disease name inside a longer chemical name is no disease:
+  does not define with a disease long form ("CP"; "Hormone therapy (HT)") unless their
+  letters spell a disease name of the article (title "overactive bladder", then "OAB"). A
+  dictionary match wins over a span that crosses its edge; a longer span around it wins over
+  it, less a learned non-modifier just before the name ("acute hepatitis" -> "hepatitis",
+  ``data/disease_left_nonmodifiers.txt``). Mentions running on into a letter or digit ("WT"
+  of "WT1") are dropped. A disease name inside a longer chemical name is no disease:
   "tumor necrosis factor" holds no "tumor" (the drug vocabulary blocks it).
-- Edges: coordinated heads make one composite mention ("breast and ovarian cancer") and the
+- Edges: coordinated heads make one composite mention ("breast and ovarian cancer", and
+  coordinated adjectives before a shared head noun: "glomerular and tubular injury") and the
   modifiers of ``data/disease_left_modifiers.txt`` belong to the name ("X-linked
   thrombocytopenia").
 - One ``Condition`` per MeSH descriptor, with every mention; ``Mention.text`` is the text as
@@ -26,14 +31,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from extractor.abbreviations import find_abbreviations
 from extractor.lexicon import (
     SectionMatch,
     SpanFinder,
     cased_variants,
-    defined_short_forms,
     disease_key_by_mesh_id,
     disease_lexicon,
     disease_mesh_id,
@@ -88,10 +94,19 @@ _COORDINATED = re.compile(
 )
 
 
+# Relational adjectives that coordinate with the first word of a mention: "glomerular and
+# tubular injury", "hemorrhagic and thromboembolic complications", "cardiac and skeletal
+# myopathies".
+_ADJECTIVE = re.compile(r"^[a-z]{3,}(?:al|ic|ar|ous|ary)$", re.IGNORECASE)
+# One more item of a list before a composite: "haematological, renal, hepatic and ...".
+_LISTED = re.compile(r"(?P<first>[A-Za-z]+),\s+$")
+
+
 def extend_composite(text: str, start: int, end: int) -> int:
     """The start of a composite mention ending with ``text[start:end]``, else ``start``.
 
-    "breast and ovarian cancer" is one mention when "breast cancer" is a disease name.
+    "breast and ovarian cancer" is one mention when "breast cancer" is a disease name;
+    "glomerular and tubular injury" when both coordinated words are adjectives.
     """
     words = text[start:end].split()
     if len(words) < 2:
@@ -99,9 +114,92 @@ def extend_composite(text: str, start: int, end: int) -> int:
     found = _COORDINATED.search(text, max(0, start - 40), start)
     if found is None:
         return start
-    if disease_lexicon().lookup(f"{found.group('first')} {words[-1]}") is None:
+    first = found.group("first")
+    parallel = bool(_ADJECTIVE.match(first) and _ADJECTIVE.match(words[0])
+                    and not _ADJECTIVE.match(words[-1]))  # a shared head noun
+    if not parallel and disease_lexicon().lookup(f"{first} {words[-1]}") is None:
         return start
-    return found.start()
+    start = found.start()
+    while parallel and (listed := _LISTED.search(text, max(0, start - 30), start)):
+        if not _ADJECTIVE.match(listed.group("first")):
+            break
+        start = listed.start()
+    return start
+
+
+def is_whole_word(text: str, start: int, end: int) -> bool:
+    """False when ``text[start:end]`` runs on into a letter or digit: "WT" in "WT1 mutations"
+    names a gene, not Wilms tumour."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def disease_short_forms(article: Article, finder: SpanFinder | None = None) -> frozenset[str]:
+    """Short forms the article defines with a disease long form: one that holds a dictionary
+    disease name or overlaps a ``finder`` disease span.
+
+    "overactive bladder (OAB)" defines a disease; "Hormone therapy (HT)" and "bone mineral
+    density (BMD)" do not, so a tagger's "HT" or "BMD" is dropped like an undefined one.
+    """
+    shorts: set[str] = set()
+    for _, text in article.texts():
+        spans = [(s, e) for s, e, label in (finder(text) if finder is not None else [])
+                 if label == "disease"]
+        for short, (long_form, start, end) in find_abbreviations(text).items():
+            if disease_lexicon().find(long_form) or any(s < end and start < e for s, e in spans):
+                shorts.add(short)
+    return frozenset(shorts)
+
+
+def implied_short_forms(article: Article, finder: SpanFinder | None = None) -> frozenset[str]:
+    """Undefined short forms a ``finder`` marks that abbreviate a disease name of the article.
+
+    A title "... overactive bladder" and "OAB" in the abstract: the letters of the short form
+    occur in order in a name of two or more words, the first at its start.
+    """
+    if finder is None:
+        return frozenset()
+    names: set[str] = set()
+    shorts: set[str] = set()
+    for _, text in article.texts():
+        for start, end, label in finder(text):
+            if label != "disease":
+                continue
+            if _SHORT.match(text[start:end]):
+                shorts.add(text[start:end])
+            elif len(text[start:end].split()) >= 2:
+                names.add(text[start:end].lower())
+        names.update(m.text.lower() for m in disease_lexicon().find(text) if " " in m.text)
+    return frozenset(s for s in shorts if any(_letters_fit(s, name) for name in names))
+
+
+# A bare abbreviation, as ``lexicon.drop_undefined_short_forms`` sees one: "OAB", "CP", "HT".
+_SHORT = re.compile(r"^[A-Za-z]?[A-Z0-9][A-Z0-9-]{0,4}$")
+
+
+def _memoized(finder: SpanFinder) -> SpanFinder:
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+
+    def cached(text: str) -> list[tuple[int, int, str]]:
+        if text not in spans:
+            spans[text] = list(finder(text))
+        return list(spans[text])
+
+    return cached
+
+
+def _letters_fit(short: str, name: str) -> bool:
+    chars = [ch for ch in short.lower() if ch.isalnum()]
+    if len(chars) < 2 or not name.startswith(chars[0]):
+        return False
+    position = 0
+    for ch in chars:
+        position = name.find(ch, position)
+        if position == -1:
+            return False
+        position += 1
+    return True
 
 
 def extract_conditions(article: Article, finder: SpanFinder | None = None) -> list[Condition]:
@@ -111,10 +209,12 @@ def extract_conditions(article: Article, finder: SpanFinder | None = None) -> li
     ``extractor.ner.find_entities``; dictionary matches win where they overlap.
     """
 
-    defined = defined_short_forms(article)
+    if finder is not None:
+        finder = _memoized(finder)  # read by the short-form checks and the candidates
+    defined = disease_short_forms(article, finder) | implied_short_forms(article, finder)
 
     def candidates(text: str) -> list[tuple[int, int, str]]:
-        extra = finder(text) if finder is not None else []
+        extra = trim_left_nonmodifiers(text, finder(text)) if finder is not None else []
         return [*disease_shape_spans(text), *drop_undefined_short_forms(text, extra, defined)]
 
     matches = find_in_article(
@@ -122,7 +222,8 @@ def extract_conditions(article: Article, finder: SpanFinder | None = None) -> li
         blockers=drug_lexicon(), cased=cased_variants("disease_cased_variants.tsv"),
     )
     texts = article.texts()
-    matches = [_extended(texts[m.section_index][1], m) for m in matches]
+    matches = [_extended(texts[m.section_index][1], m) for m in matches
+               if is_whole_word(texts[m.section_index][1], m.start, m.end)]
     headings = {key: heading for heading in article.mesh_headings
                 if (key := disease_heading_key(heading)) is not None}
     conditions = _conditions_from_matches(article, matches, headings)
@@ -159,6 +260,35 @@ def extend_modifiers(text: str, start: int) -> int:
 @lru_cache(maxsize=None)
 def _left_modifiers() -> frozenset[str]:
     return frozenset(read_word_list("disease_left_modifiers.txt"))
+
+
+@lru_cache(maxsize=None)
+def _left_nonmodifiers() -> frozenset[str]:
+    return frozenset(read_word_list("disease_left_nonmodifiers.txt"))
+
+
+def trim_left_nonmodifiers(
+    text: str, spans: Sequence[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Cut tagger ``disease`` spans back to the dictionary name they end with when the word
+    just before that name is one of ``data/disease_left_nonmodifiers.txt``.
+
+    "acute hepatitis", "cocaine-induced seizures" -> "hepatitis", "seizures": the annotators
+    rarely count those words in; "hereditary hemochromatosis" is left whole.
+    """
+    names = disease_lexicon().find(text)
+    words = _left_nonmodifiers()
+    trimmed: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if label == "disease":
+            inner = [m for m in names if start < m.start and m.end == end]
+            if inner:
+                name_start = min(m.start for m in inner)
+                found = _MODIFIER_BEFORE.search(text, max(start, name_start - 30), name_start)
+                if found is not None and found.group("word").lower() in words:
+                    start = name_start
+        trimmed.append((start, end, label))
+    return trimmed
 
 
 def _extended(text: str, match: SectionMatch) -> SectionMatch:
