@@ -34,7 +34,7 @@ def extract_findings(article: Article) -> Findings:
         conditions=extract_conditions(article, finder=ner_finder),
         sample_size=chosen,
         sample_sizes=sample_sizes,
-        response_counts=extract_response_counts(article, doubts),
+        response_counts=extract_response_counts(article, doubts, sample_sizes),
         p_values=extract_p_values(article, doubts),
         doubts=doubts,
     )

@@ -487,10 +487,15 @@ def _arm_of(text: str, s0: int, s1: int, hit: _Hit) -> str | None:
 
 
 
-def extract_response_counts(article: Article, doubts: list[Doubt] | None = None) -> list[ResponseCount]:
-    """Every "x of y" style count of ``article``; impossible ones go to ``doubts``."""
+def extract_response_counts(article: Article, doubts: list[Doubt] | None = None,
+                            sample_sizes: list[SampleSize] | None = None) -> list[ResponseCount]:
+    """Every "x of y" style count of ``article``; impossible ones go to ``doubts``.
+
+    ``sample_sizes``: the article's participant counts when the caller already has them
+    (``extract_sample_sizes(article)``); computed here otherwise.
+    """
     texts = article.texts()
-    sizes: list[SampleSize] = extract_sample_sizes(article)
+    sizes = extract_sample_sizes(article) if sample_sizes is None else sample_sizes
     # The bound for counts printed without their group: the largest participant count the
     # abstract prints, since the chosen sample size may be one arm or a subgroup ("Serious adverse
     # events were reported in 22 and 30 patients" with 36 chosen from a subgroup sentence).
