@@ -158,6 +158,9 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
         if xml_files or html_files:
             result.merge(pipeline.run_files(db, xml_files, html_files))
         if wanted:
+            if not email and not quiet and not (eutils_url or "").strip():
+                click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email",
+                           err=True)
             with Progress(len(wanted), "fetching", enabled=not quiet and len(wanted) > 1) as bar:
                 client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key,
                                       email=email, max_attempts=retries,

@@ -229,3 +229,23 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     assert result.exit_code == 0
     assert "Example" in result.output
     assert len(result.output.splitlines()) > 5
+
+
+def test_missing_contact_email_is_noted_only_for_real_ncbi(ncbi_stub, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # The E-utilities URL is NCBI's default (no option, no env); the client is pointed at the
+    # stub behind the CLI's back so no real request leaves the machine.
+    for name in ("PUBMED_EUTILS_URL", "NCBI_EMAIL", "NCBI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    def stub_client(**options: object) -> PubMedClient:
+        return PubMedClient(**{**options, "eutils_url": ncbi_stub.eutils_url},
+                            limiter=RateLimiter(1000))
+
+    monkeypatch.setattr(cli_module, "PubMedClient", stub_client)
+    noted = run([WORKED, "--db", str(tmp_path / "a.db")])
+    assert noted.exit_code == 0
+    assert "set NCBI_EMAIL or --email" in noted.stderr
+    with_email = run([WORKED, "--db", str(tmp_path / "b.db"), "--email", "me@example.org"])
+    assert "NCBI_EMAIL" not in with_email.stderr
+    quiet = run([WORKED, "--db", str(tmp_path / "c.db"), "-q"])
+    assert quiet.stderr == ""
