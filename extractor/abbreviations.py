@@ -31,6 +31,23 @@ _WORD = re.compile(r"\S+")
 _MAX_SHORT_LENGTH = 10
 
 
+def letters_in_order(short: str, long_form: str) -> bool:
+    """Schwartz & Hearst's check: the letters and digits of ``short`` occur in ``long_form`` in
+    order, the first one at its start, ignoring case ("Cyclophosphamide" / "CP",
+    "5-fluorouracil" / "5-FU"; not "catatonia" / "DOC")."""
+    chars = [ch for ch in short.lower() if ch.isalnum()]
+    long_lower = long_form.lower()
+    if not chars or not long_lower.startswith(chars[0]):
+        return False
+    position = 0
+    for ch in chars:
+        position = long_lower.find(ch, position)
+        if position == -1:
+            return False
+        position += 1
+    return True
+
+
 def _is_short_form(candidate: str) -> bool:
     """2-10 characters, at most two words, starting with a letter or digit, holding a letter."""
     if not 2 <= len(candidate) <= _MAX_SHORT_LENGTH or len(candidate.split()) > 2:

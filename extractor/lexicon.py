@@ -57,7 +57,7 @@ from typing import Any
 
 from extractor.abbreviations import find_abbreviations
 from extractor.errors import ExtractorError
-from extractor.models import Article
+from extractor.models import Article, Mention
 
 # Runs of letters, runs of digits, and every other visible character alone:
 #   "5-fluorouracil"  -> 5 | - | fluorouracil
@@ -385,6 +385,23 @@ class SectionMatch:
     end: int
     text: str
     key: str
+
+
+def group_by_key(matches: Iterable[SectionMatch]) -> dict[str, list[SectionMatch]]:
+    """Matches grouped by canonical key, in order of first appearance."""
+    grouped: dict[str, list[SectionMatch]] = {}
+    for match in matches:
+        grouped.setdefault(match.key, []).append(match)
+    return grouped
+
+
+def mentions_of(group: list[SectionMatch], name: str, identifier: str | None) -> list[Mention]:
+    """One ``Mention`` per match, all named ``name`` with ``identifier``."""
+    return [
+        Mention(text=m.text, start=m.start, end=m.end, section=m.section,
+                section_index=m.section_index, name=name, identifier=identifier)
+        for m in group
+    ]
 
 
 def abbreviation_keys(article: Article, lexicon: Lexicon) -> dict[str, str]:

@@ -34,6 +34,7 @@ from importlib import resources
 
 import pycrfsuite
 
+from .abbreviations import letters_in_order
 from .errors import ExtractorError
 from .text import map_chars
 
@@ -413,17 +414,7 @@ def _abbreviation_fits(abbreviation: str, long_form: str, label: str) -> bool:
     """
     if label == "chemical":
         return True
-    chars = [ch for ch in abbreviation.lower() if ch.isalnum()]
-    long_lower = long_form.lower()
-    if not chars or not long_lower.startswith(chars[0]):
-        return False
-    position = 0
-    for ch in chars:
-        position = long_lower.find(ch, position)
-        if position == -1:
-            return False
-        position += 1
-    return True
+    return letters_in_order(abbreviation, long_form)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:

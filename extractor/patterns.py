@@ -78,7 +78,7 @@ P_COMPARATOR = rf"""
 
 # Words that may stand between the P and its comparator or value: "P value was 0.03",
 # "p-value of less than 0.05", "P: < 0.001" (gold text "P: < 0.001").
-P_LINK = rf"""
+P_LINK = r"""
     (?P<link>
         :
       | (?:was|were|is|are|of|being|reached)(?![A-Za-z])

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.errors import ExtractorError, FetchError, ParseError, PMIDNotFound
+from extractor.errors import ExtractorError, ParseError, PMIDNotFound
 from extractor.extract import build_record
 from extractor.fetch import PubMedClient
 from extractor.models import Article, ArticleRecord

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from extractor.abbreviations import find_abbreviations
+from extractor.abbreviations import find_abbreviations, letters_in_order
 from extractor.lexicon import (
     SectionMatch,
     SpanFinder,
@@ -47,10 +47,12 @@ from extractor.lexicon import (
     drop_undefined_short_forms,
     drug_lexicon,
     find_in_article,
+    group_by_key,
+    mentions_of,
     read_word_list,
 )
 from extractor.extract.context import in_title_or_study_section
-from extractor.models import Article, Condition, MeshHeading, Mention
+from extractor.models import Article, Condition, MeshHeading
 from extractor.sentences import sentence_at
 
 # MeSH tree prefixes that hold diseases: C (Diseases) and F03 (Mental Disorders).
@@ -190,16 +192,8 @@ def _memoized(finder: SpanFinder) -> SpanFinder:
 
 
 def _letters_fit(short: str, name: str) -> bool:
-    chars = [ch for ch in short.lower() if ch.isalnum()]
-    if len(chars) < 2 or not name.startswith(chars[0]):
-        return False
-    position = 0
-    for ch in chars:
-        position = name.find(ch, position)
-        if position == -1:
-            return False
-        position += 1
-    return True
+    """At least two letters or digits, found in order in ``name`` from its first letter."""
+    return sum(ch.isalnum() for ch in short) >= 2 and letters_in_order(short, name)
 
 
 def extract_conditions(article: Article, finder: SpanFinder | None = None) -> list[Condition]:
@@ -355,21 +349,12 @@ def _conditions_from_matches(
     article: Article, matches: list[SectionMatch], headings: dict[str, MeshHeading]
 ) -> list[Condition]:
     texts = article.texts()
-    grouped: dict[str, list[SectionMatch]] = {}
-    for match in matches:
-        grouped.setdefault(match.key, []).append(match)
     conditions: list[Condition] = []
-    for key, group in grouped.items():
+    for key, group in group_by_key(matches).items():
         name, mesh_id = condition_display(key, group[0].text)
         if key in headings:
             mesh_id = headings[key].ui or mesh_id
-        mentions = [
-            Mention(
-                text=m.text, start=m.start, end=m.end, section=m.section,
-                section_index=m.section_index, name=name, identifier=mesh_id,
-            )
-            for m in group
-        ]
+        mentions = mentions_of(group, name, mesh_id)
         studied = key in headings or any(
             is_studied_condition_mention(article, texts[m.section_index][1], m) for m in group)
         conditions.append(Condition(name=name, mesh_id=mesh_id, source="text", studied=studied,

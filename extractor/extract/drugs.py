@@ -35,9 +35,11 @@ from extractor.lexicon import (
     drug_lexicon,
     drug_records,
     find_in_article,
+    group_by_key,
+    mentions_of,
     read_word_list,
 )
-from extractor.models import Article, Drug, Mention
+from extractor.models import Article, Drug
 from extractor.extract.context import in_title_or_study_section
 from extractor.sentences import sentence_at
 
@@ -152,19 +154,10 @@ def drug_display(key: str, printed: str | None = None) -> tuple[str, str | None]
 
 def _drugs_from_matches(article: Article, matches: list[SectionMatch]) -> list[Drug]:
     texts = article.texts()
-    grouped: dict[str, list[SectionMatch]] = {}
-    for match in matches:
-        grouped.setdefault(match.key, []).append(match)
     drugs: list[Drug] = []
-    for key, group in grouped.items():
+    for key, group in group_by_key(matches).items():
         name, identifier = drug_display(key, group[0].text)
-        mentions = [
-            Mention(
-                text=m.text, start=m.start, end=m.end, section=m.section,
-                section_index=m.section_index, name=name, identifier=identifier,
-            )
-            for m in group
-        ]
+        mentions = mentions_of(group, name, identifier)
         studied = any(is_studied_mention(article, texts[m.section_index][1], m) for m in group)
         drugs.append(
             Drug(name=name, identifier=identifier, source="text", studied=studied,
