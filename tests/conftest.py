@@ -47,3 +47,9 @@ def ncbi_env(ncbi_stub: NCBIStub, monkeypatch: pytest.MonkeyPatch) -> NCBIStub:
     monkeypatch.setenv("PUBMED_PAGE_URL", ncbi_stub.page_url)
     monkeypatch.delenv("NCBI_API_KEY", raising=False)
     return ncbi_stub
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite fixtures/expected/*.json from the current extractor "
+                          "(tests/test_snapshots.py)")
