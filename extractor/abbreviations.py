@@ -30,6 +30,16 @@ _BRACKET = re.compile(
 _WORD = re.compile(r"\S+")
 _MAX_SHORT_LENGTH = 10
 
+# A bare abbreviation as a tagger marks one: "OAB", "CP", "HT", "WT", "p20", "5-FU". Taggers label
+# such tokens from their shape alone, so the extractors keep them only when the article defines
+# them (or, for conditions, when their letters spell a disease name of the article).
+_BARE_SHORT_FORM = re.compile(r"^[A-Za-z]?[A-Z0-9][A-Z0-9-]{0,4}$")
+
+
+def is_bare_short_form(text: str) -> bool:
+    """True for a short, mostly upper-case token such as "CP", "BMD" or "p20"."""
+    return _BARE_SHORT_FORM.match(text) is not None
+
 
 def letters_in_order(short: str, long_form: str) -> bool:
     """Schwartz & Hearst's check: the letters and digits of ``short`` occur in ``long_form`` in

@@ -73,6 +73,21 @@ N_EQUALS = re.compile(
     re.VERBOSE,
 )
 
+# Two left contexts of an "n =", one narrow, one wide:
+# - WHOLE_GROUP_BEFORE_N: "Women (N = 62) living with ...", "Patients (n = 449) were randomly
+#   assigned": an n = right after a word for people names the whole group (a total), even when
+#   arm sizes follow in the same sentence. "control (n = 63)" names an arm, so this list is
+#   narrower than PARTICIPANT_NOUN (sample sizes);
+# - PEOPLE_BEFORE_N: "patients (n = 108) received", "Conventional-schedule regimen patients
+#   (n=108)": an n = after any participant noun gives a group's size, never an outcome count
+#   (response counts).
+WHOLE_GROUP_BEFORE_N = re.compile(
+    r"\b(?:patients|participants|subjects|women|men|adults|individuals|people|persons|volunteers|"
+    r"survivors|children|adolescents)\s*[(\[,]\s*$",
+    re.IGNORECASE,
+)
+PEOPLE_BEFORE_N = re.compile(rf"(?:{PARTICIPANT_NOUN})\s*[(\[,]?\s*$", re.IGNORECASE)
+
 # A count followed by a verb of enrolment, with no noun it knows: "Seventy-two were included",
 # "1031 were randomly assigned", "A total of 322 BCS were randomized".
 COUNT_THEN_VERB = re.compile(

@@ -64,8 +64,10 @@ from typing import Any, Literal
 
 from extractor import __version__
 from extractor.errors import ExtractorError
+from extractor.ids import is_pmid
 from extractor.gold import MENTION_FIELDS, GoldDoc, GoldSpan
 from extractor.models import Article, Evidence, Findings, Section
+from extractor.sentences import sentence_at
 from extractor.text import map_chars
 
 ExtractFn = Callable[[Article], Findings]
@@ -73,7 +75,6 @@ ProgressFn = Callable[[int], None]
 ErrorKind = Literal["false_positive", "false_negative", "boundary"]
 
 PLACEHOLDER_PMID = "1"
-_PMID = re.compile(r"[1-9][0-9]{0,8}")
 # Fields a corpus may annotate but the extractor does not aim at (shown with a note).
 NOT_TARGETS = frozenset({"interventions"})
 # Table order of the fields.
@@ -92,7 +93,7 @@ class EvaluationError(ExtractorError):
 
 def build_article(doc: GoldDoc) -> Article:
     """The Article ``extract`` would see: title as section 0, the abstract as section 1."""
-    pmid = doc.pmid if doc.pmid is not None and _PMID.fullmatch(doc.pmid) else PLACEHOLDER_PMID
+    pmid = doc.pmid if doc.pmid is not None and is_pmid(doc.pmid) else PLACEHOLDER_PMID
     return Article(pmid=pmid, title=map_chars(doc.title),
                    sections=[Section(text=map_chars(doc.abstract))])
 
@@ -603,21 +604,11 @@ _KIND_TITLES = {"false_positive": "false positives", "false_negative": "false ne
                 "boundary": "right place, wrong boundary or value"}
 
 
-def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
-    try:
-        from extractor.sentences import sentence_at
-    except ImportError:
-        sentence_at = None
-    if sentence_at is not None:
-        return sentence_at(text, start)
-    return max(0, start - 100), min(len(text), start + 100)
-
-
 def _context(example: ErrorExample, width: int = 100) -> list[str]:
     text = example.doc_text
     if example.start is None or example.end is None or not text:
         return []
-    lo, hi = _sentence_bounds(text, example.start)
+    lo, hi = sentence_at(text, example.start)
     lo, hi = min(lo, example.start), max(hi, example.end)
     marked = (text[lo:example.start] + "[[" + text[example.start:example.end] + "]]"
               + text[example.end:hi])
@@ -703,8 +694,3 @@ def report_to_json(report: Report, errors: int = 0) -> dict[str, Any]:
     return {"corpora": corpora, "extractor_version": report.extractor_version,
             "seconds": round(report.seconds, 3),
             "extract_seconds": round(report.extract_seconds, 3)}
-
-
-def dumps_report(report: Report, errors: int = 0) -> str:
-    """:func:`report_to_json` as indented JSON text."""
-    return json.dumps(report_to_json(report, errors), indent=2, ensure_ascii=False) + "\n"

@@ -32,6 +32,7 @@ import requests
 
 from extractor import __version__
 from extractor.errors import FetchError, InvalidPMID, PMIDNotFound
+from extractor.ids import is_pmid
 from extractor.ratelimit import RateLimiter
 
 TOOL = "pubmed-trial-extractor"
@@ -44,8 +45,6 @@ DEFAULT_PAGE_URL = "https://pubmed.ncbi.nlm.nih.gov"
 MAX_BATCH_SIZE = 200
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
-# The same pattern as models.Article.pmid: 1-9 digits, no leading zero.
-_PMID = re.compile(r"[1-9][0-9]{0,8}")
 # NCBI's error answer: <eFetchResult><ERROR>Invalid uid x</ERROR></eFetchResult>
 _NCBI_ERROR = re.compile(rb"<ERROR>([^<]{1,300})</ERROR>")
 # Every complete efetch answer, even an empty one, ends with the closing set tag.
@@ -106,7 +105,7 @@ class _Failure:
 def validate_pmid(value: str | int) -> str:
     """The PMID as a string, or InvalidPMID if it is not 1-9 digits without a leading zero."""
     text = str(value).strip()
-    if not _PMID.fullmatch(text):
+    if not is_pmid(text):
         raise InvalidPMID(str(value))
     return text
 

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from extractor.ids import PMID_PATTERN
+
 Operator = Literal["=", "<", ">", "<=", ">="]
 TITLE = "title"
 UNLABELLED = "abstract"
@@ -47,7 +49,7 @@ class Chemical(Record):
 class Article(Record):
     """A parsed PubMed record (from efetch XML or the abstract page)."""
 
-    pmid: str = Field(pattern=r"^[1-9][0-9]{0,8}$")
+    pmid: str = Field(pattern=f"^{PMID_PATTERN}$")
     title: str = ""
     sections: list[Section] = Field(default_factory=list)
     journal: str | None = None
@@ -89,7 +91,7 @@ class Evidence(Record):
     section_index: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _offsets_match_text(self) -> "Evidence":
+    def _offsets_match_text(self) -> Evidence:
         if self.end - self.start != len(self.text):
             raise ValueError(
                 f"offsets {self.start}-{self.end} do not span the {len(self.text)} characters of {self.text!r}"
@@ -131,7 +133,7 @@ class ResponseCount(Evidence):
     sentence: str
 
     @model_validator(mode="after")
-    def _responders_within_total(self) -> "ResponseCount":
+    def _responders_within_total(self) -> ResponseCount:
         if (self.total is None) != (self.total_source == "unknown"):
             raise ValueError("total is null exactly when total_source is 'unknown'")
         if self.total is not None and self.responders > self.total:
@@ -146,29 +148,38 @@ class Mention(Evidence):
     identifier: str | None = None
 
 
-class Drug(Record):
-    """A drug of the article, with the first mention as evidence (none for the chemical list)."""
+class NamedEntity(Record):
+    """A drug or condition of the article: its canonical name, the identifier of that name in
+    its vocabulary, where it was found, whether the study is about it, and every mention."""
 
     name: str
     identifier: str | None = None
-    source: Literal["text", "chemical_list"]
+    source: str
     studied: bool = False
     mentions: list[Mention] = Field(default_factory=list)
 
 
-class Condition(Record):
-    """A condition of the article (MeSH disease), from the text or from its MeSH headings.
+class Drug(NamedEntity):
+    """A drug of the article (``identifier``: its DrugBank ID), named in the text or listed in
+    PubMed's chemical list (then without mentions).
+
+    ``studied``: named in the title, in a methods/results section, or in a sentence that gives
+    it ("received", "randomized to"), as opposed to one only mentioned in the background.
+    """
+
+    source: Literal["text", "chemical_list"]
+
+
+class Condition(NamedEntity):
+    """A condition of the article (``identifier``: its MeSH descriptor UI), from the text or
+    from its MeSH headings.
 
     ``studied``: the condition of this study's participants (named in the title, in a
     methods/results section, or with the participants: "patients with ..."), as opposed to
     one only mentioned in the background ("a current license for use in psoriasis").
     """
 
-    name: str
-    mesh_id: str | None = None
     source: Literal["text", "mesh_heading"]
-    studied: bool = False
-    mentions: list[Mention] = Field(default_factory=list)
 
 
 class Doubt(Record):
@@ -198,17 +209,31 @@ class Findings(Record):
 class ArticleRecord(Findings):
     """What ``extract --json`` prints and the store keeps: the article plus its findings."""
 
-    pmid: str = Field(pattern=r"^[1-9][0-9]{0,8}$")
+    pmid: str = Field(pattern=f"^{PMID_PATTERN}$")
     title: str
     article: Article
     extractor_version: str
 
     @model_validator(mode="after")
-    def _evidence_points_into_text(self) -> "ArticleRecord":
+    def _agrees_with_its_article(self) -> ArticleRecord:
+        if (self.pmid, self.title) != (self.article.pmid, self.article.title):
+            raise ValueError(
+                f"record of PMID {self.pmid} holds the article of PMID {self.article.pmid}"
+                if self.pmid != self.article.pmid else "title differs from the article's title")
+        chosen = [s.value for s in self.sample_sizes if s.chosen]
+        if len(chosen) > 1:
+            raise ValueError(f"{len(chosen)} sample sizes are chosen; at most one may be")
+        if self.sample_size != (chosen[0] if chosen else None):
+            raise ValueError(f"sample_size {self.sample_size} is not the chosen sample size "
+                             f"({chosen[0] if chosen else 'none chosen'})")
+        return self
+
+    @model_validator(mode="after")
+    def _evidence_points_into_text(self) -> ArticleRecord:
         texts = self.article.texts()
         spans: list[Evidence] = [*self.sample_sizes, *self.response_counts, *self.p_values]
-        for item in [*self.drugs, *self.conditions]:
-            spans.extend(item.mentions)
+        for entity in [*self.drugs, *self.conditions]:
+            spans.extend(entity.mentions)
         for span in spans:
             if span.section_index >= len(texts):
                 raise ValueError(f"section_index {span.section_index} out of range for {span.text!r}")

@@ -16,15 +16,15 @@ and abstract with a line break or a full stop); then function words are trimmed 
 edges, overlaps resolved (longer span wins), and mentions propagated over the whole text:
 abbreviations defined after a mention ("cyclophosphamide (CP)") and repeats of tagged names.
 
-The tokenizer splits runs of letters, runs of digits and every other non-space character apart
-(``"5-fluorouracil"`` -> ``5`` ``-`` ``fluorouracil``), which puts every BC5CDR span boundary on
-a token boundary. Features describe the token, its whitespace-delimited "chunk"
+Tokens are those of ``extractor.tokens`` (runs of letters, runs of digits, every other
+character alone), which puts every BC5CDR span boundary on a token boundary. Features describe the token, its whitespace-delimited "chunk"
 (``[3H]-naloxone``), its neighbours, and whether it lies inside a dictionary name.
 """
 
 from __future__ import annotations
 
 import bz2
+from bisect import bisect_left
 import lzma
 import pickle
 import re
@@ -34,9 +34,10 @@ from importlib import resources
 
 import pycrfsuite
 
-from .abbreviations import letters_in_order
-from .errors import ExtractorError
-from .text import map_chars
+from extractor.abbreviations import letters_in_order
+from extractor.errors import ExtractorError
+from extractor.text import map_chars
+from extractor.tokens import Tokens, token_words, tokenize
 
 Span = tuple[int, int, str]
 Token = tuple[int, int]
@@ -47,17 +48,6 @@ MODEL_FILES = {
     "disease": "ner_model.disease.crfsuite",
 }
 
-# Letters run together ("naloxone", "α"), digits run together ("182"), any other non-space
-# character is a token of its own ("[", "3", "H", "]", "-", "naloxone" for "[3H]-naloxone").
-TOKEN_PATTERN = re.compile(
-    r"""
-    [^\W\d_]+       # a run of letters, any script: "Naloxone", "β"
-    | \d+           # a run of digits: "10" in "10(-8)"
-    | [^\w\s]       # one punctuation mark or symbol: "-", "(", "+"
-    | _             # underscore (a word character that is neither letter nor digit)
-    """,
-    re.VERBOSE,
-)
 CHUNK_PATTERN = re.compile(r"\S+")
 LINE_PATTERN = re.compile(r"[^\n]+")  # lines are tagged separately ("Title\nAbstract")
 _TRIM = ".,;:"
@@ -96,11 +86,6 @@ class NERModelError(ExtractorError):
     """The packaged NER model could not be loaded."""
 
 
-def tokenize(text: str) -> list[Token]:
-    """Return (start, end) offsets of the tokens of ``text`` (see ``TOKEN_PATTERN``)."""
-    return [m.span() for m in TOKEN_PATTERN.finditer(text)]
-
-
 def word_shape(word: str) -> str:
     """Map letters to ``X``/``x``, digits to ``d``, keep the rest: "IL-2" -> "XX-d"."""
     out = []
@@ -129,7 +114,7 @@ def _lexicon_variants(package: str, filename: str, key: str) -> list[str]:
 
 def lexicon_key(name: str) -> str:
     """A dictionary name as lower-cased tokens joined by one space: "non-small" -> "non - small"."""
-    return " ".join(TOKEN_PATTERN.findall(name.lower()))
+    return " ".join(token_words(name))
 
 
 def build_lexicon_sets() -> dict[str, frozenset[str]]:
@@ -244,61 +229,74 @@ def featurize(
     words = [text[s:e] for s, e in tokens]
     lowers = [w.lower() for w in words]
     lex = lexicons if lexicons is not None else lexicon_token_sets()
-    drug_tags = lexicon_tags(lowers, lex["drug"])
-    disease_tags = lexicon_tags(lowers, lex["disease"])
+    tags = (lexicon_tags(lowers, lex["drug"]), lexicon_tags(lowers, lex["disease"]))
     dis_any, dis_first, dis_last = name_words(lex["disease"])
-    drug_any = name_words(lex["drug"])[0]
-    chunks = [m.span() for m in CHUNK_PATTERN.finditer(text)]
+    word_lists = (("a", dis_any), ("f", dis_first), ("l", dis_last),
+                  ("c", name_words(lex["drug"])[0]))
     base = [_token_features(w) for w in words]
+    chunks = _chunk_features(text, tokens)
 
     seq: list[dict[str, float | str]] = []
-    chunk_index = 0
-    for i, (start, end) in enumerate(tokens):
-        while chunks[chunk_index][1] <= start:
-            chunk_index += 1
-        c_start, c_end = chunks[chunk_index]
-        chunk = text[c_start:c_end].rstrip(_TRIM) or text[c_start:c_end]
+    for i, word in enumerate(lowers):
         feats: dict[str, float | str] = dict(base[i])
         feats["bias"] = 1.0
-        feats["lex_drug"] = drug_tags[i]
-        feats["lex_dis"] = disease_tags[i]
-        word = lowers[i]
-        feats["dw"] = "".join(
-            flag
-            for flag, vocabulary in (
-                ("a", dis_any), ("f", dis_first), ("l", dis_last), ("c", drug_any)
-            )
-            if word in vocabulary
-        )
-        feats["chunk"] = chunk.lower() if len(chunk) < 40 else "<long>"
-        feats["chunk_sh"] = short_shape(chunk)[:12]
-        feats["chunk_s3"] = chunk.lower()[-3:]
-        feats["glue_l"] = str(start == c_start)
-        feats["glue_r"] = str(end == c_end)
+        feats["lex_drug"] = tags[0][i]
+        feats["lex_dis"] = tags[1][i]
+        feats["dw"] = "".join(flag for flag, vocabulary in word_lists if word in vocabulary)
+        feats.update(chunks[i])
         if i == 0 or lowers[i - 1] in (".", "?", "!"):
             feats["sent_start"] = 1.0
-        if lowers[i] in EDGE_STOPWORDS:
+        if word in EDGE_STOPWORDS:
             feats["stop"] = 1.0
-        for offset in (-2, -1, 1, 2):
-            j = i + offset
-            if 0 <= j < len(tokens):
-                feats[f"{offset}:w"] = lowers[j]
-                feats[f"{offset}:sh"] = base[j]["sh"]
-                feats[f"{offset}:lex"] = drug_tags[j] + disease_tags[j]
-                if abs(offset) == 1:
-                    feats[f"{offset}:s3"] = base[j]["s3"]
-            else:
-                feats[f"{offset}:w"] = "<edge>"
-        if i > 0:
-            feats["-1|0"] = lowers[i - 1] + "|" + lowers[i]
-        if i + 1 < len(tokens):
-            feats["0|+1"] = lowers[i] + "|" + lowers[i + 1]
-        if i > 1:
-            feats["-2|-1"] = lowers[i - 2] + "|" + lowers[i - 1]
-        if i + 2 < len(tokens):
-            feats["+1|+2"] = lowers[i + 1] + "|" + lowers[i + 2]
+        feats.update(_neighbour_features(i, lowers, base, tags))
         seq.append(feats)
     return seq
+
+
+def _chunk_features(text: str, tokens: Sequence[Token]) -> list[dict[str, float | str]]:
+    """Per token: the whitespace-delimited chunk it sits in ("[3H]-naloxone"), read once per
+    chunk, and whether the token starts or ends it."""
+    out: list[dict[str, float | str]] = []
+    index = 0
+    for chunk_match in CHUNK_PATTERN.finditer(text):
+        c_start, c_end = chunk_match.span()
+        whole = chunk_match.group()
+        chunk = whole.rstrip(_TRIM) or whole
+        shared: dict[str, float | str] = {
+            "chunk": chunk.lower() if len(chunk) < 40 else "<long>",
+            "chunk_sh": short_shape(chunk)[:12],
+            "chunk_s3": chunk.lower()[-3:],
+        }
+        while index < len(tokens) and tokens[index][0] < c_end:
+            start, end = tokens[index]
+            out.append({**shared, "glue_l": str(start == c_start), "glue_r": str(end == c_end)})
+            index += 1
+    return out
+
+
+def _neighbour_features(i: int, lowers: Sequence[str], base: Sequence[dict[str, float | str]],
+                        tags: tuple[Sequence[str], Sequence[str]]) -> dict[str, float | str]:
+    """The words, shapes and dictionary tags of the two tokens on either side, and word pairs."""
+    feats: dict[str, float | str] = {}
+    for offset in (-2, -1, 1, 2):
+        j = i + offset
+        if 0 <= j < len(lowers):
+            feats[f"{offset}:w"] = lowers[j]
+            feats[f"{offset}:sh"] = base[j]["sh"]
+            feats[f"{offset}:lex"] = tags[0][j] + tags[1][j]
+            if abs(offset) == 1:
+                feats[f"{offset}:s3"] = base[j]["s3"]
+        else:
+            feats[f"{offset}:w"] = "<edge>"
+    if i > 0:
+        feats["-1|0"] = lowers[i - 1] + "|" + lowers[i]
+    if i + 1 < len(lowers):
+        feats["0|+1"] = lowers[i] + "|" + lowers[i + 1]
+    if i > 1:
+        feats["-2|-1"] = lowers[i - 2] + "|" + lowers[i - 1]
+    if i + 2 < len(lowers):
+        feats["+1|+2"] = lowers[i + 1] + "|" + lowers[i + 2]
+    return feats
 
 
 def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
@@ -441,19 +439,7 @@ def propagate_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -
     span already found, and skip gene contexts ("VHL gene"). One-letter abbreviations
     ("testosterone (T)") are only repeated where they stand alone.
     """
-    starts = {s for s, _ in tokens}
-    ends = {e for _, e in tokens}
-    abbreviations: dict[str, dict[str, int]] = {}
-    for start, end, label in spans:
-        match = ABBREVIATION_PATTERN.match(text, end)
-        abbreviation = match.group("abbr") if match else ""
-        if (
-            match
-            and _is_abbreviation(abbreviation)
-            and _abbreviation_fits(abbreviation, text[start:end], label)
-        ):
-            _vote(abbreviations, abbreviation, label)
-    abbreviation_labels = {abbr: _winner(by_label) for abbr, by_label in abbreviations.items()}
+    abbreviation_labels = _abbreviations_after(text, spans)
     relabelled = [
         (s, e, abbreviation_labels.get(text[s:e], label)) for s, e, label in spans
     ]
@@ -461,29 +447,56 @@ def propagate_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -
     for start, end, label in relabelled:
         if end - start >= 3:
             _vote(names, text[start:end].lower(), label)
-
-    occupied = [(s, e) for s, e, _ in relabelled]
-    added: list[Span] = []
-    lower_text = text.lower()
     searches = [(abbr, label, True) for abbr, label in abbreviation_labels.items()]
     searches += [(name, _winner(by_label), False) for name, by_label in names.items()]
+    occupied = [(s, e) for s, e, _ in relabelled]
+    added = _repeats(text, tokens, searches, occupied)
+    return sorted([*relabelled, *added])
+
+
+def _abbreviations_after(text: str, spans: Sequence[Span]) -> dict[str, str]:
+    """Short form -> label, for each bracketed short form right after a span that fits it
+    ("Cyclophosphamide (CP)"); a short form after spans of both labels takes the majority's."""
+    votes: dict[str, dict[str, int]] = {}
+    for start, end, label in spans:
+        match = ABBREVIATION_PATTERN.match(text, end)
+        if match is None:
+            continue
+        abbreviation = match.group("abbr")
+        if _is_abbreviation(abbreviation) and _abbreviation_fits(
+                abbreviation, text[start:end], label):
+            _vote(votes, abbreviation, label)
+    return {abbr: _winner(by_label) for abbr, by_label in votes.items()}
+
+
+def _repeats(text: str, tokens: Sequence[Token], searches: Sequence[tuple[str, str, bool]],
+             occupied: list[tuple[int, int]]) -> list[Span]:
+    """Spans for every other occurrence of each (surface, label, case-sensitive) search that
+    starts and ends on token boundaries, is free, and is no gene context ("VHL gene")."""
+    starts = {s for s, _ in tokens}
+    ends = {e for _, e in tokens}
+    lower_text = text.lower()
+    added: list[Span] = []
     for surface, label, case_sensitive in searches:
         haystack = text if case_sensitive else lower_text
         position = haystack.find(surface)
         while position != -1:
             end = position + len(surface)
-            next_word = lower_text[end:end + 20].split(maxsplit=1)[:1]
-            if (
-                position in starts
-                and end in ends
-                and not (len(surface) == 1 and not _standalone(text, position, end))
-                and not (next_word and next_word[0].strip(".,;:") in GENE_CONTEXT)
-                and not any(position < e and s < end for s, e in occupied)
-            ):
+            if (position in starts and end in ends
+                    and _may_repeat(text, lower_text, surface, position, end)
+                    and not any(position < e and s < end for s, e in occupied)):
                 added.append((position, end, label))
                 occupied.append((position, end))
             position = haystack.find(surface, position + 1)
-    return sorted([*relabelled, *added])
+    return added
+
+
+def _may_repeat(text: str, lower_text: str, surface: str, start: int, end: int) -> bool:
+    """A one-letter form only where it stands alone; nothing followed by a gene word."""
+    if len(surface) == 1 and not _standalone(text, start, end):
+        return False
+    next_word = lower_text[end:end + 20].split(maxsplit=1)[:1]
+    return not (next_word and next_word[0].strip(".,;:") in GENE_CONTEXT)
 
 
 def finish_spans(
@@ -510,39 +523,43 @@ def entities_from_features(
 
 
 def find_entities_with(
-    text: str, taggers: dict[str, pycrfsuite.Tagger | None] | None = None
+    text: str, taggers: dict[str, pycrfsuite.Tagger | None] | None = None,
+    tokens: Tokens | None = None,
 ) -> list[Span]:
     """``find_entities`` with explicit taggers per label (None: the packaged model).
 
     Each line is tagged on its own, so a title and abstract joined by a line break are not
     read as one sentence; mentions are then propagated over the whole text. Unicode
-    look-alikes are mapped first (``map_chars``: one character for one, so offsets hold).
+    look-alikes are mapped first (``map_chars``: one character for one, so offsets and
+    tokens hold). ``tokens``: the tokens of ``text`` when the caller has them already.
     """
     taggers = taggers if taggers is not None else {label: None for label in LABELS}
     text = map_chars(text)
-    all_tokens: list[Token] = []
+    spans = list((tokens or tokenize(text)).spans)
+    if not spans:
+        return []
+    starts = [start for start, _ in spans]
     groups: dict[str, list[Span]] = {label: [] for label in taggers}
     for line in LINE_PATTERN.finditer(text):
-        tokens = tokenize(line.group())
-        if not tokens:
-            continue
         offset = line.start()
-        features = featurize(line.group(), tokens)
+        first, last = bisect_left(starts, offset), bisect_left(starts, line.end())
+        line_tokens = [(s - offset, e - offset) for s, e in spans[first:last]]
+        if not line_tokens:
+            continue
+        features = featurize(line.group(), line_tokens)
         for label, tagger in taggers.items():
             groups[label].extend(
                 (s + offset, e + offset, lab)
-                for s, e, lab in spans_from_tags(tokens, tag_tokens(features, label, tagger))
+                for s, e, lab in spans_from_tags(line_tokens,
+                                                 tag_tokens(features, label, tagger))
             )
-        all_tokens.extend((s + offset, e + offset) for s, e in tokens)
-    if not all_tokens:
-        return []
-    return finish_spans(text, all_tokens, groups.values())
+    return finish_spans(text, spans, groups.values())
 
 
-def find_entities(text: str) -> list[Span]:
+def find_entities(text: str, tokens: Tokens | None = None) -> list[Span]:
     """Chemical and disease mentions in ``text`` as sorted, non-overlapping (start, end, label).
 
     Example: ``find_entities("Cisplatin-induced nephrotoxicity")`` ->
     ``[(0, 9, "chemical"), (18, 32, "disease")]``.
     """
-    return find_entities_with(text)
+    return find_entities_with(text, tokens=tokens)

@@ -26,10 +26,10 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from extractor.errors import ParseError
+from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
 from extractor.parse_xml import (
     FIRST_YEAR,
-    PMID_TEXT,
     RETRACTED_TYPE,
     UNDERLINED,
     UNLABELLED_LABELS,
@@ -109,7 +109,7 @@ def _checked_pmid(found: str | None, expected: str | None) -> str:
     if found is not None and expected is not None and found != expected:
         raise ParseError(f"page is for PMID {found}, expected {expected}")
     pmid = found or expected or ""
-    if not PMID_TEXT.match(pmid):
+    if not is_pmid(pmid):
         raise ParseError(f"not a PubMed abstract page: no valid PMID (found {pmid!r})")
     return pmid
 

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from extractor.errors import ParseError
+from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
 from extractor.text import normalize_text
 
@@ -54,7 +55,6 @@ UNDERLINED = {"<": "\u2264", ">": "\u2265"}
 SIGNED_INTEGER = re.compile(r"[-+]?\s*[0-9]+")
 # First 4-digit year of a free-text date: <MedlineDate>1998 Dec-1999 Jan</MedlineDate> -> 1998.
 FIRST_YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|2[0-9]{3})(?![0-9])")
-PMID_TEXT = re.compile(r"^[1-9][0-9]{0,8}$")
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -217,7 +217,7 @@ def parse_pmid(record: etree._Element) -> str:
     """``<MedlineCitation><PMID Version="1">17638731</PMID>`` (or ``BookDocument/PMID``)."""
     element = _citation(record).find("PMID")
     pmid = normalize_text(element.itertext()) if element is not None else ""
-    if not PMID_TEXT.match(pmid):
+    if not is_pmid(pmid):
         raise ParseError(f"<{record.tag}> without a valid PMID (found {pmid!r})")
     return pmid
 
@@ -399,7 +399,7 @@ def parse_retracted(record: etree._Element) -> bool:
 def _deleted_pmids(element: etree._Element) -> list[str]:
     # <DeleteCitation><PMID Version="1">123</PMID><PMID Version="1">456</PMID></DeleteCitation>
     pmids = [normalize_text(pmid.itertext()) for pmid in element.findall("PMID")]
-    bad = [pmid for pmid in pmids if not PMID_TEXT.match(pmid)]
+    bad = [pmid for pmid in pmids if not is_pmid(pmid)]
     if bad:
         raise ParseError(f"<DeleteCitation> with an invalid PMID {bad[0]!r}")
     return pmids

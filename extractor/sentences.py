@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 
 # Candidate ends: terminal punctuation, then closing brackets/quotes, then whitespace or the end.
 #   "... after therapy with efalizumab (P = .002). The ..."   -> the ")." run
@@ -191,18 +192,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_at(text: str, offset: int) -> tuple[int, int]:
-    """The (start, end) of the sentence holding ``offset``.
+def sentence_index(ends: Sequence[int], offset: int) -> int:
+    """The index of the sentence holding ``offset``, given the sentences' end offsets in order.
 
     An offset in the spaces between two sentences belongs to the next sentence; an offset in
-    trailing space to the last one. Raises ``ValueError`` for an offset outside ``0..len(text)``.
+    trailing space to the last one. ``ends`` must not be empty.
+    """
+    return min(bisect.bisect_right(ends, offset), len(ends) - 1)
+
+
+def sentence_at(text: str, offset: int) -> tuple[int, int]:
+    """The (start, end) of the sentence of ``text`` holding ``offset`` (see ``sentence_index``).
+
+    Raises ``ValueError`` for an offset outside ``0..len(text)``.
     """
     if not 0 <= offset <= len(text):
         raise ValueError(f"offset {offset} outside the text (length {len(text)})")
     spans = split_sentences(text)
     if not spans:
         return (offset, offset)
-    index = bisect.bisect_right([end for _, end in spans], offset)
-    if index >= len(spans):
-        return spans[-1]
-    return spans[index]
+    return spans[sentence_index([end for _, end in spans], offset)]

@@ -6,8 +6,9 @@ database after its file: ``extractions.db`` is ``extractions``, the name the shi
 For any other file name ``datasette_args`` writes a copy keyed by that name (JSON, in the
 temporary directory) and passes that instead.
 
-``python -m extractor.serve [OUT_DIR]`` exports the shipped file to ``schemas/metadata.yml``
-(``tests/test_metadata.py`` fails while the two differ).
+The shipped file is the one source of the database's table and column descriptions; the
+column names and types themselves are declared in ``store.TABLES`` and
+``tests/test_metadata.py`` keeps the two in step.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE = "extractions"
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
-EXPORT_NAME = "metadata.yml"
 # Long cells (abstracts, raw XML, record JSON) are cut to this many characters in table and
 # query pages; a row's own page shows them whole.
 TRUNCATE_CELLS = 400
@@ -107,22 +106,3 @@ def datasette_args(db_path: str, host: str = "127.0.0.1", port: int = 8001,
     if open_browser:
         args.append("--open")
     return args
-
-
-def export_metadata(out_dir: Path = SCHEMAS_DIR) -> Path:
-    """Copy the shipped metadata file into ``out_dir`` (``schemas/`` by default)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / EXPORT_NAME
-    target.write_bytes(metadata_path().read_bytes())
-    return target
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    target = export_metadata(Path(args[0]) if args else SCHEMAS_DIR)
-    sys.stderr.write(f"wrote {target}\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -33,7 +33,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from extractor.errors import ExtractorError
-from extractor.models import ArticleRecord, Condition, Drug, Mention
+from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
 
 SOURCES = ("efetch", "page", "xml-file", "html-file")
 SIGNIFICANCE_LEVEL = 0.05
@@ -117,7 +117,7 @@ TABLES: dict[str, Json] = {
         "not_null": ["mention_count"],
     },
     "conditions": {
-        "columns": {"id": int, "name": str, "mesh_id": str},
+        "columns": {"id": int, "name": str, "identifier": str},
         "pk": "id",
         "not_null": ["name"],
     },
@@ -227,6 +227,9 @@ TABLES: dict[str, Json] = {
     },
 }
 
+# Columns renamed since an earlier version wrote them: table -> {old name: new name}.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {"conditions": {"mesh_id": "identifier"}}
+
 # Child tables of an article, in the order they are emptied before a re-save.
 ARTICLE_CHILD_TABLES = tuple(
     name for name, spec in TABLES.items() if _TO_ARTICLE in spec.get("foreign_keys", [])
@@ -264,7 +267,7 @@ select
      where ac.pmid = a.pmid order by c.name)) as conditions,
   a.sample_size,
   (select group_concat(counts, '; ') from (
-     select rc.responders || '/' || rc.total as counts from response_counts rc
+     select rc.responders || '/' || coalesce(rc.total, '?') as counts from response_counts rc
      where rc.pmid = a.pmid order by rc.position)) as response_counts,
   (select group_concat(text, '; ') from (
      select p.text from p_values p where p.pmid = a.pmid order by p.position)) as p_values,
@@ -297,7 +300,7 @@ select
      where ac.pmid = a.pmid order by c.name)) as conditions,
   a.sample_size,
   (select group_concat(counts, '; ') from (
-     select rc.responders || '/' || rc.total as counts from response_counts rc
+     select rc.responders || '/' || coalesce(rc.total, '?') as counts from response_counts rc
      where rc.pmid = a.pmid order by rc.position)) as response_counts,
   (select group_concat(text, '; ') from (
      select p.text from p_values p where p.pmid = a.pmid order by p.position)) as p_values,
@@ -324,7 +327,7 @@ union all
 select pmid, 'sample_size', cast(value as text), text, section, section_index, start, "end"
 from sample_sizes
 union all
-select pmid, 'response_counts', responders || '/' || total, text, section, section_index,
+select pmid, 'response_counts', responders || '/' || coalesce(total, '?'), text, section, section_index,
   start, "end"
 from response_counts
 union all
@@ -375,7 +378,11 @@ def _ensure_tables(db: Database) -> None:
             db.create_table(name, spec["columns"], pk=spec["pk"],
                             foreign_keys=spec.get("foreign_keys"), not_null=spec.get("not_null"))
             continue
-        # a database made by an older version: add the columns it lacks
+        # a database made by an older version: rename old columns, add the ones it lacks
+        existing = table.columns_dict
+        for old, new in RENAMED_COLUMNS.get(name, {}).items():
+            if old in existing and new not in existing:
+                db.execute(f'alter table "{name}" rename column "{old}" to "{new}"')
         existing = table.columns_dict
         for column, column_type in spec["columns"].items():
             if column not in existing:
@@ -491,28 +498,26 @@ def _first_mention(mentions: list[Mention]) -> Json:
     return {column: getattr(first, column) for column in _EVIDENCE_COLUMNS}
 
 
-def _lookup_id(db: Database, table: str, name: str, extra: str, value: str | None) -> int:
-    """Id of the ``name`` row of a lookup table, inserting it; fills ``extra`` if it was null."""
-    row = db.execute(f"select id, {extra} from {table} where name = ?", [name]).fetchone()
+def _lookup_id(db: Database, table: str, name: str, identifier: str | None) -> int:
+    """Id of the ``name`` row of a lookup table, inserting it; fills ``identifier`` if null."""
+    row = db.execute(f"select id, identifier from {table} where name = ?", [name]).fetchone()
     if row is None:
-        return int(db.table(table).insert({"name": name, extra: value}).last_pk)
-    if row[1] is None and value is not None:
-        db.execute(f"update {table} set {extra} = ? where id = ?", [value, row[0]])
+        return int(db.table(table).insert({"name": name, "identifier": identifier}).last_pk)
+    if row[1] is None and identifier is not None:
+        db.execute(f"update {table} set identifier = ? where id = ?", [identifier, row[0]])
     return int(row[0])
 
 
-def _link_rows(db: Database, pmid: str, items: list[Drug] | list[Condition]) -> list[Json]:
+def _link_rows(db: Database, pmid: str, items: list[Drug] | list[NamedEntity]) -> list[Json]:
     """article_drugs / article_conditions rows, one per (name, source).
 
     Should an extractor list the same name and source twice, the two become one row: mentions
     counted together, studied if either is, the earliest mention as evidence.
     """
-    groups: dict[tuple[int, str], list[Drug | Condition]] = {}
+    groups: dict[tuple[int, str], list[NamedEntity]] = {}
     for item in items:
-        if isinstance(item, Drug):
-            item_id = _lookup_id(db, "drugs", item.name, "identifier", item.identifier)
-        else:
-            item_id = _lookup_id(db, "conditions", item.name, "mesh_id", item.mesh_id)
+        table = "drugs" if isinstance(item, Drug) else "conditions"
+        item_id = _lookup_id(db, table, item.name, item.identifier)
         groups.setdefault((item_id, item.source), []).append(item)
     rows = []
     for (item_id, source), group in groups.items():

@@ -40,7 +40,6 @@ _CHAR_MAP = {
     "\u3000": " ",   # ideographic space
     "\u2018": "'", "\u2019": "'",   # curly single quotes
     "\u201c": '"', "\u201d": '"',   # curly double quotes
-    "\u00d7": "\u00d7",  # multiplication sign kept as is ("2 × 10-5")
 }
 _TRANSLATION = str.maketrans(_CHAR_MAP)
 _WHITESPACE = re.compile(r"\s+")

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from extractor import ner  # noqa: E402
 from extractor.text import map_chars  # noqa: E402
+from extractor.tokens import tokenize  # noqa: E402
 
 # corpus -> gold keys annotated there, as our labels
 CORPUS_LABELS = {
@@ -193,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"wrote {lexicon_path}: " + ", ".join(f"{k} {len(v)}" for k, v in lexicons.items()))
     docs = load_docs(args.gold, ("train", "dev"))
     for doc in docs:
-        doc.tokens = ner.tokenize(doc.text)
+        doc.tokens = list(tokenize(doc.text).spans)
         doc.features = ner.featurize(doc.text, doc.tokens, lexicons)
     print(f"featurised {len(docs)} documents in {time.time() - started:.0f}s", flush=True)
     train = [d for d in docs if d.split == "train"]

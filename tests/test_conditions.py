@@ -10,15 +10,22 @@ from extractor.extract.conditions import (
     extract_conditions,
     is_whole_word,
 )
-from extractor.lexicon import SpanFinder, drop_undefined_short_forms
-from extractor.models import Article, MeshHeading, Section
+from extractor.analysis import Tagger, analyse
+from extractor.extract.mentions import drop_undefined_short_forms
+from extractor.models import Article, Condition, MeshHeading, Section
+from extractor.tokens import Tokens
 from test_drugs import seed_article
 
 
+def conditions_of(article: Article, tagger: Tagger | None = None) -> list[Condition]:
+    """The conditions of ``article``, with dictionary matches only unless a tagger is given."""
+    return extract_conditions(analyse(article, tagger)).findings
+
+
 def test_worked_example_discoid_lupus() -> None:
-    conditions = extract_conditions(seed_article())
+    conditions = conditions_of(seed_article())
     dle = next(c for c in conditions if c.name == "Lupus Erythematosus, Discoid")
-    assert (dle.mesh_id, dle.source) == ("D008179", "text")
+    assert (dle.identifier, dle.source) == ("D008179", "text")
     assert [(m.section_index, m.start, m.text) for m in dle.mentions] == [
         (0, 31, "discoid lupus erythematosus"),
         (1, 0, "Discoid lupus erythematosus"),   # the exact text, capital D kept
@@ -48,13 +55,13 @@ def test_worked_example_discoid_lupus() -> None:
 def test_studied_condition_by_place_and_participant_cue(label: str | None, sentence: str,
                                                         studied: bool) -> None:
     article = Article(pmid="1", title="A trial", sections=[Section(label=label, text=sentence)])
-    conditions = extract_conditions(article)
+    conditions = conditions_of(article)
     assert conditions, sentence
     assert {c.studied for c in conditions if c.source == "text"} == {studied}
 
 
 def condition_mentions(title: str) -> list[tuple[str, str]]:
-    conditions = extract_conditions(Article(pmid="1", title=title))
+    conditions = conditions_of(Article(pmid="1", title=title))
     return sorted((m.text, c.name) for c in conditions for m in c.mentions)
 
 
@@ -96,7 +103,7 @@ def test_mesh_headings_in_the_disease_tree_become_conditions() -> None:
         MeshHeading(ui="D008179", name="Lupus Erythematosus, Discoid", major_topic=True),
         MeshHeading(ui="D012871", name="Skin Diseases"),                    # C17, not in text
     ]})
-    conditions = [(c.name, c.mesh_id, c.source, len(c.mentions)) for c in extract_conditions(article)]
+    conditions = [(c.name, c.identifier, c.source, len(c.mentions)) for c in conditions_of(article)]
     assert conditions == [
         ("Lupus Erythematosus, Discoid", "D008179", "text", 4),
         ("Psoriasis", "D011565", "text", 1),
@@ -119,24 +126,24 @@ def test_disease_heading_key(heading: MeshHeading, key: str | None) -> None:
 
 
 def test_finder_span_around_a_dictionary_match_wins_and_keeps_its_key() -> None:
-    def finder(text: str) -> list[tuple[int, int, str]]:
+    def finder(text: str, tokens: Tokens) -> list[tuple[int, int, str]]:
         start = text.find("non-papillary renal cell carcinomas")
         return [] if start < 0 else [(start, start + 35, "disease")]
 
     article = Article(pmid="1", title="Loss of 3p in non-papillary renal cell carcinomas.")
-    assert [(m.text, c.name) for c in extract_conditions(article, finder=finder)
+    assert [(m.text, c.name) for c in conditions_of(article, finder)
             for m in c.mentions] == [("non-papillary renal cell carcinomas", "Carcinoma, Renal Cell")]
 
 
 def test_finder_disease_spans_are_merged() -> None:
-    def finder(text: str) -> list[tuple[int, int, str]]:
+    def finder(text: str, tokens: Tokens) -> list[tuple[int, int, str]]:
         start = text.find("exencephalic")
         if start < 0:
             return []
         return [(start, start + 12, "disease"), (0, 4, "chemical")]
 
     article = Article(pmid="1", sections=[Section(text="Rates of exencephalic embryos rose.")])
-    assert [(m.text, c.name, c.mesh_id) for c in extract_conditions(article, finder=finder)
+    assert [(m.text, c.name, c.identifier) for c in conditions_of(article, finder)
             for m in c.mentions] == [("exencephalic", "exencephalic", None)]
 
 
@@ -159,7 +166,7 @@ def test_finder_disease_spans_are_merged() -> None:
     ],
 )
 def test_composites_modifiers_and_shapes(sentence: str, expected: list[str]) -> None:
-    conditions = extract_conditions(Article(pmid="1", title=sentence))
+    conditions = conditions_of(Article(pmid="1", title=sentence))
     assert sorted(m.text for c in conditions for m in c.mentions) == sorted(expected)
 
 
@@ -167,7 +174,7 @@ def test_abbreviation_named_by_the_tail_of_its_long_form() -> None:
     # BC5CDR-style: "levodopa-induced dyskinesia (LID)" then "LID" alone
     article = Article(pmid="1", sections=[Section(
         text="Amantadine reduces levodopa-induced dyskinesia (LID). LID was rated weekly.")])
-    conditions = extract_conditions(article)
+    conditions = conditions_of(article)
     assert sorted((m.text, c.name) for c in conditions for m in c.mentions) == [
         ("LID", "Dyskinesias"), ("LID", "Dyskinesias"), ("dyskinesia", "Dyskinesias"),
     ]
@@ -187,10 +194,10 @@ def test_drop_undefined_short_forms(spans: list[tuple[int, int, str]],
     assert drop_undefined_short_forms(text, spans, frozenset({"OAB"})) == expected
 
 
-def _finder_of(*names: str) -> SpanFinder:
+def _finder_of(*names: str) -> Tagger:
     """A stand-in tagger marking every occurrence of ``names`` as a disease."""
 
-    def finder(text: str) -> list[tuple[int, int, str]]:
+    def finder(text: str, tokens: Tokens) -> list[tuple[int, int, str]]:
         spans = []
         for name in names:
             start = text.find(name)
@@ -203,7 +210,7 @@ def _finder_of(*names: str) -> SpanFinder:
 
 
 def finder_mentions(article: Article, *names: str) -> list[str]:
-    conditions = extract_conditions(article, finder=_finder_of(*names))
+    conditions = conditions_of(article, _finder_of(*names))
     return sorted(m.text for c in conditions for m in c.mentions)
 
 
@@ -246,7 +253,7 @@ def test_tagger_short_forms_need_a_disease_long_form(text: str, expected: list[s
 def test_disease_short_forms() -> None:
     article = Article(pmid="1", sections=[Section(
         text="Hormone therapy (HT) in overactive bladder (OAB) and Wilms tumour (WT).")])
-    assert disease_short_forms(article) == frozenset({"OAB", "WT"})
+    assert disease_short_forms(analyse(article, tagger=None)) == frozenset({"OAB", "WT"})
 
 
 @pytest.mark.parametrize(

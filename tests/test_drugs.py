@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.extract.drugs import STUDIED_CUE, chemical_shape_spans, extract_drugs, drop_non_drug_spans
-from extractor.models import Article, Chemical, Section
+from extractor.analysis import Tagger, analyse
+from extractor.extract.drugs import STUDIED_CUE, chemical_shape_spans, drop_non_drug_spans, extract_drugs
+from extractor.models import Article, Chemical, Drug, Section
+from extractor.tokens import Tokens
 
 # The worked example, PMID 17638731 (shared/seed/seed.jsonl), sections as printed.
 SEED_TITLE = "Efalizumab in the treatment of discoid lupus erythematosus"
@@ -41,8 +43,13 @@ def seed_article() -> Article:
     )
 
 
+def drugs_of(article: Article, tagger: Tagger | None = None) -> list[Drug]:
+    """The drugs of ``article``, with dictionary matches only unless a tagger is given."""
+    return extract_drugs(analyse(article, tagger)).findings
+
+
 def test_worked_example_studied_and_mentioned() -> None:
-    drugs = {d.name: d for d in extract_drugs(seed_article())}
+    drugs = {d.name: d for d in drugs_of(seed_article())}
     assert {name: (d.identifier, d.studied) for name, d in drugs.items()
             if name in {"Efalizumab", "Thalidomide", "Methotrexate", "Cyclosporine"}} == {
         "Efalizumab": ("DB00095", True),
@@ -54,7 +61,7 @@ def test_worked_example_studied_and_mentioned() -> None:
 
 def test_worked_example_mentions_point_into_sections() -> None:
     article = seed_article()
-    efalizumab = next(d for d in extract_drugs(article) if d.name == "Efalizumab")
+    efalizumab = next(d for d in drugs_of(article) if d.name == "Efalizumab")
     texts = article.texts()
     assert [(m.section_index, m.section, m.start, m.text) for m in efalizumab.mentions] == [
         (0, "title", 0, "Efalizumab"),
@@ -67,13 +74,13 @@ def test_worked_example_mentions_point_into_sections() -> None:
     assert [texts[m.section_index][1][m.start:m.end] for m in efalizumab.mentions] == [
         m.text for m in efalizumab.mentions
     ]
-    cyclosporin = next(d for d in extract_drugs(article) if d.name == "Cyclosporine")
+    cyclosporin = next(d for d in drugs_of(article) if d.name == "Cyclosporine")
     assert [m.text for m in cyclosporin.mentions] == ["cyclosporin"]  # text as printed
 
 
 def drug_mentions(title: str) -> list[tuple[str, str]]:
     """(text, drug name) of every mention in a one-sentence title."""
-    drugs = extract_drugs(Article(pmid="1", title=title))
+    drugs = drugs_of(Article(pmid="1", title=title))
     return sorted((m.text, d.name) for d in drugs for m in d.mentions)
 
 
@@ -124,12 +131,12 @@ def test_background_sentence_with_cue_makes_drug_studied() -> None:
     article = Article(pmid="1", sections=[
         Section(label="Background", text="Aspirin is widely used. Patients received aspirin daily."),
     ])
-    assert [(d.name, d.studied) for d in extract_drugs(article)] == [("Aspirin", True)]
+    assert [(d.name, d.studied) for d in drugs_of(article)] == [("Aspirin", True)]
 
 
 def test_unlabelled_abstract_without_cue_is_not_studied() -> None:
     article = Article(pmid="1", sections=[Section(text="Aspirin is widely used in the elderly.")])
-    assert [(d.name, d.studied) for d in extract_drugs(article)] == [("Aspirin", False)]
+    assert [(d.name, d.studied) for d in drugs_of(article)] == [("Aspirin", False)]
 
 
 def test_chemical_list_adds_drugs_not_in_text() -> None:
@@ -148,13 +155,13 @@ def test_chemical_list_adds_drugs_not_in_text() -> None:
         Chemical(ui="D000105", name="Acetyl Coenzyme A", registry_number="72-89-9"),
     ]})
     from_list = [(d.name, d.identifier, d.studied, d.mentions)
-                 for d in extract_drugs(article) if d.source == "chemical_list"]
+                 for d in drugs_of(article) if d.source == "chemical_list"]
     assert from_list == [("Dapsone", "DB00250", False, []),
                          ("Acetyl Coenzyme A", None, False, [])]
 
 
 def test_no_text_no_drugs() -> None:
-    assert extract_drugs(Article(pmid="1")) == []
+    assert drugs_of(Article(pmid="1")) == []
 
 
 @pytest.mark.parametrize(
@@ -170,7 +177,7 @@ def test_chemical_shape_spans(text: str, expected: list[str]) -> None:
 
 
 def test_finder_spans_are_merged_unless_they_cross_a_dictionary_match() -> None:
-    def finder(text: str) -> list[tuple[int, int, str]]:
+    def finder(text: str, tokens: Tokens) -> list[tuple[int, int, str]]:
         # a stand-in for extractor.ner.find_entities
         if "coniine" not in text:
             return []
@@ -180,7 +187,7 @@ def test_finder_spans_are_merged_unless_they_cross_a_dictionary_match() -> None:
                 (0, 7, "disease")]                          # another label: ignored
 
     article = Article(pmid="1", title="Effects of coniine and nicotine in the developing chick.")
-    assert sorted((m.text, d.name) for d in extract_drugs(article, finder=finder)
+    assert sorted((m.text, d.name) for d in drugs_of(article, finder)
                   for m in d.mentions) == [("coniine", "coniine"), ("nicotine", "Nicotine")]
 
 
@@ -199,4 +206,5 @@ def test_finder_spans_are_merged_unless_they_cross_a_dictionary_match() -> None:
 def test_registry_numbers_and_sponsors_are_not_drugs(
     text: str, spans: list[tuple[int, int, str]], kept: list[tuple[int, int, str]]
 ) -> None:
-    assert drop_non_drug_spans(text, spans) == kept
+    section = analyse(Article(pmid="1", title=text), tagger=None).sections[0]
+    assert drop_non_drug_spans(section, spans) == kept

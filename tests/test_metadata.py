@@ -66,20 +66,6 @@ QUERIES: dict[str, Any] = METADATA["databases"][DB_NAME]["queries"]
 # --- the file ---------------------------------------------------------------------------------
 
 
-def test_exported_copy_is_in_step_with_the_package_file() -> None:
-    exported = serve.SCHEMAS_DIR / serve.EXPORT_NAME
-    assert exported.read_bytes() == serve.metadata_path().read_bytes(), (
-        f"{exported} differs from extractor/data/metadata.yml; regenerate it with: "
-        "python -m extractor.serve"
-    )
-
-
-def test_export_writes_the_package_file(tmp_path: Path) -> None:
-    target = serve.export_metadata(tmp_path / "out")
-    assert target == tmp_path / "out" / "metadata.yml"
-    assert target.read_bytes() == serve.metadata_path().read_bytes()
-
-
 def test_site_metadata_names_source_and_licence() -> None:
     assert METADATA["title"] == "PubMed trial extractions"
     assert METADATA["source"] == "PubMed / NLM"

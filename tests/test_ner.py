@@ -12,7 +12,12 @@ from importlib import resources
 import pytest
 
 from extractor import ner
-from extractor.ner import find_entities, tokenize
+from extractor.ner import find_entities
+from extractor.tokens import Span, tokenize as tokenize_text
+
+
+def tokenize(text: str) -> list[Span]:
+    return list(tokenize_text(text).spans)
 
 EFALIZUMAB_TITLE = "Efalizumab in the treatment of discoid lupus erythematosus"
 EFALIZUMAB_TREATMENTS = (

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.analysis import analyse
 from extractor.extract.pvalues import extract_p_values, parse_operator
+from extractor.extract.result import Extraction
 from extractor.models import Article, Doubt, PValue, Section
 
 
@@ -16,14 +18,16 @@ def _article(text: str, label: str | None = "Results", title: str = "") -> Artic
     return Article(pmid="1", title=title, sections=[Section(label=label, text=text)])
 
 
+def p_values_of(article: Article) -> Extraction[PValue]:
+    return extract_p_values(analyse(article, tagger=None))
+
+
 def _found(text: str) -> list[tuple[str, float, str]]:
-    return [(p.operator, p.value, p.text) for p in extract_p_values(_article(text))]
+    return [(p.operator, p.value, p.text) for p in p_values_of(_article(text)).findings]
 
 
 def _doubts(text: str) -> list[tuple[str, str]]:
-    doubts: list[Doubt] = []
-    extract_p_values(_article(text), doubts)
-    return [(d.reason, d.text) for d in doubts]
+    return [(d.reason, d.text) for d in p_values_of(_article(text)).doubts]
 
 
 @pytest.mark.parametrize(
@@ -343,7 +347,7 @@ def test_worked_example_whole_record() -> None:
     text = "Twelve patients were treated. " + sentence + " No serious adverse events occurred."
     article = _article(text, label="RESULTS", title="Efalizumab in cutaneous lupus (P = .04).")
     start = text.index("P = .002")
-    assert extract_p_values(article) == [
+    assert p_values_of(article).findings == [
         PValue(text="P = .04", start=31, end=38, section="title", section_index=0,
                operator="=", value=0.04, sentence="Efalizumab in cutaneous lupus (P = .04)."),
         PValue(text="P = .002", start=start, end=start + 8, section="RESULTS", section_index=1,
@@ -360,7 +364,7 @@ def test_unlabelled_section_and_offsets_point_into_the_text() -> None:
             Section(text="Sleep improved (P = 0.03 and 0.04, respectively)."),
         ],
     )
-    found = extract_p_values(article)
+    found = p_values_of(article).findings
     assert [(p.section, p.section_index, p.start, p.end, p.text) for p in found] == [
         ("abstract", 1, 11, 18, "p<0.001"),
         ("abstract", 3, 16, 24, "P = 0.03"),
@@ -371,19 +375,17 @@ def test_unlabelled_section_and_offsets_point_into_the_text() -> None:
 
 
 def test_no_abstract_gives_an_empty_list() -> None:
-    assert extract_p_values(Article(pmid="1", title="", sections=[])) == []
+    assert p_values_of(Article(pmid="1", title="", sections=[])) == ([], [])
 
 
-def test_doubts_are_optional_and_kept_separately() -> None:
+def test_doubts_are_kept_apart_from_the_findings() -> None:
     text = "The crude P = 1.5 is an error, the adjusted P = 0.02 is not."
-    doubts: list[Doubt] = []
-    found = extract_p_values(_article(text), doubts)
+    found, doubts = p_values_of(_article(text))
     assert [(p.operator, p.value, p.text) for p in found] == [("=", 0.02, "P = 0.02")]
     assert doubts == [
         Doubt(field="p_values", reason="P value 1.5 outside [0, 1]", text="P = 1.5",
               section="Results", section_index=1, start=10, end=17)
     ]
-    assert extract_p_values(_article(text)) == found
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.analysis import analyse
 from extractor.extract.responses import extract_response_counts
-from extractor.models import Article, Doubt, Section
+from extractor.extract.result import Extraction
+from extractor.extract.sample_size import extract_sample_sizes
+from extractor.models import Article, ResponseCount, Section
 
 # A Methods sentence that gives the study size, for counts printed without their group.
 _METHODS = "A total of 1000 patients were randomized."
+
+
+def counts_of(article: Article) -> Extraction[ResponseCount]:
+    """The response counts of ``article``, given its sample sizes as ``extract`` does."""
+    analysed = analyse(article, tagger=None)
+    return extract_response_counts(analysed, extract_sample_sizes(analysed).findings)
 
 
 def _article(*texts: str) -> Article:
@@ -19,12 +28,12 @@ def _article(*texts: str) -> Article:
 
 
 def _counts(sentence: str) -> list[tuple[int, int, float | None, str]]:
-    found = extract_response_counts(_article(sentence))
+    found = counts_of(_article(sentence)).findings
     return [(c.responders, c.total, c.percent, c.text) for c in found]
 
 
 def _counts_with_study(sentence: str) -> list[tuple[int, int | None, str]]:
-    found = extract_response_counts(_article(_METHODS, sentence))
+    found = counts_of(_article(_METHODS, sentence)).findings
     return [(c.responders, c.total, c.text) for c in found if c.section_index == 2]
 
 
@@ -35,7 +44,7 @@ def test_worked_example_efalizumab() -> None:
         Section(label="Conclusions", text="The response to treatment in 12 patients was very "
                 "encouraging."),
     ])
-    found = extract_response_counts(article)
+    found = counts_of(article).findings
     first = found[0]
     assert (first.responders, first.total, first.text, first.section, first.section_index) == (
         12, 13, "12 of 13", "Results", 1)
@@ -222,7 +231,7 @@ def test_worked_example_without_headings_gives_one_count() -> None:
     article = _article("Thirteen patients received efalizumab, with treatment responses varying "
                        "from good to excellent in 12 of 13 patients. The response to treatment in "
                        "12 patients was very encouraging.")
-    assert [(c.responders, c.total, c.text) for c in extract_response_counts(article)] == [
+    assert [(c.responders, c.total, c.text) for c in counts_of(article).findings] == [
         (12, 13, "12 of 13")]
 
 
@@ -239,7 +248,7 @@ def test_same_number_in_the_results_is_another_count() -> None:
             "P for equivalence = .12).")),
         Section(label="Conclusions", text="BCRL developed in 3 women only."),
     ])
-    found = extract_response_counts(article)
+    found = counts_of(article).findings
     assert [(c.responders, c.total, c.text, c.section) for c in found] == [
         (3, 45, "3 of 45", "Results"), (11, 49, "11 of 49", "Results"),
         (1, None, "1", "Results"), (3, None, "3", "Results")]
@@ -250,8 +259,7 @@ def test_count_without_group_and_without_study_size_is_dropped() -> None:
 
 
 def test_responders_above_total_becomes_a_doubt() -> None:
-    doubts: list[Doubt] = []
-    found = extract_response_counts(_article("Toxicity was seen in 15 of 12 patients."), doubts)
+    found, doubts = counts_of(_article("Toxicity was seen in 15 of 12 patients."))
     assert found == []
     assert [(d.field, d.text, d.section_index, d.start, d.end) for d in doubts] == [
         ("response_counts", "15 of 12", 1, 21, 29)]
@@ -259,20 +267,20 @@ def test_responders_above_total_becomes_a_doubt() -> None:
 
 
 def test_arm_is_attached_when_the_sentence_names_it() -> None:
-    found = extract_response_counts(_article(
-        "Contralateral breast cancer occurred in 20 of 100 patients in the tamoxifen group."))
+    found = counts_of(_article(
+        "Contralateral breast cancer occurred in 20 of 100 patients in the tamoxifen group.")).findings
     assert [(c.responders, c.arm) for c in found] == [(20, "tamoxifen")]
 
 
 def test_arm_is_none_when_not_named() -> None:
-    found = extract_response_counts(_article("Responses were seen in 12 of 13 patients."))
+    found = counts_of(_article("Responses were seen in 12 of 13 patients.")).findings
     assert [(c.responders, c.arm) for c in found] == [(12, None)]
 
 
 def test_evidence_offsets_point_into_the_section() -> None:
     article = _article("Methods text.", "In arm B, SD was observed in 14 of 37 patients; "
                        "overall, six of 78 patients responded.")
-    found = extract_response_counts(article)
+    found = counts_of(article).findings
     texts = article.texts()
     assert [c.text for c in found] == ["14 of 37", "six of 78"]
     assert [texts[c.section_index][1][c.start:c.end] for c in found] == [c.text for c in found]
@@ -280,4 +288,4 @@ def test_evidence_offsets_point_into_the_section() -> None:
 
 
 def test_empty_article_gives_empty_list() -> None:
-    assert extract_response_counts(Article(pmid="1")) == []
+    assert counts_of(Article(pmid="1")) == ([], [])

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.extract.sample_size import extract_sample_sizes, section_kind
-from extractor.models import Article, Doubt, SampleSize, Section
+from extractor.analysis import analyse, section_kind
+from extractor.extract.result import Extraction
+from extractor.extract.sample_size import extract_sample_sizes
+from extractor.models import Article, SampleSize, Section
 
 
 def _article(*sections: tuple[str | None, str], title: str = "") -> Article:
@@ -16,8 +18,12 @@ def _article(*sections: tuple[str | None, str], title: str = "") -> Article:
                    sections=[Section(label=label, text=text) for label, text in sections])
 
 
+def sizes_of(article: Article) -> Extraction[SampleSize]:
+    return extract_sample_sizes(analyse(article, tagger=None))
+
+
 def _chosen(article: Article) -> SampleSize | None:
-    chosen = [s for s in extract_sample_sizes(article) if s.chosen]
+    chosen = [s for s in sizes_of(article).findings if s.chosen]
     assert len(chosen) <= 1
     return chosen[0] if chosen else None
 
@@ -122,14 +128,14 @@ def test_chosen_sample_size(sentence: str, expected: int | None) -> None:
 def test_total_and_arms_roles() -> None:
     article = _article((None, "A total of 81 patients were randomly assigned to docetaxel (n = 40) "
                               "or paclitaxel (n = 41)."))
-    found = [(s.value, s.role, s.chosen, s.text) for s in extract_sample_sizes(article)]
+    found = [(s.value, s.role, s.chosen, s.text) for s in sizes_of(article).findings]
     assert found == [(81, "total", True, "81"), (40, "arm", False, "40"), (41, "arm", False, "41")]
 
 
 def test_sum_of_arms_evidence_spans_the_listed_arms() -> None:
     text = ("Patients were randomly assigned to sentinel lymph node biopsy (n = 515) or standard "
             "axillary surgery (n = 516).")
-    found = extract_sample_sizes(_article(("Methods", text)))
+    found = sizes_of(_article(("Methods", text))).findings
     summed = [s for s in found if s.role == "sum_of_arms"]
     assert [(s.value, s.chosen, s.text) for s in summed] == [
         (1031, True, "515) or standard axillary surgery (n = 516")]
@@ -167,7 +173,7 @@ def test_every_candidate_points_into_its_section_text() -> None:
         ("Results", "There were 43 patients in the Reusable Group and 59 patients in the "
                     "Disposable Group."),
     )
-    found = extract_sample_sizes(article)
+    found = sizes_of(article).findings
     texts = article.texts()
     assert [(s.value, s.role) for s in found] == [(107, "total"), (43, "arm"), (59, "arm")]
     assert [texts[s.section_index][1][s.start:s.end] for s in found] == [s.text for s in found]
@@ -175,25 +181,24 @@ def test_every_candidate_points_into_its_section_text() -> None:
 
 
 def test_empty_article_gives_empty_list() -> None:
-    assert extract_sample_sizes(Article(pmid="1")) == []
+    assert sizes_of(Article(pmid="1")) == ([], [])
 
 
 @pytest.mark.parametrize(
     ("label", "kind"),
     [("METHODS", "methods"), ("Patients and methods", "methods"), ("RESULTS", "results"),
      ("CONCLUSIONS/INTERPRETATION", "conclusion"), ("Background", "background"),
-     ("AIMS/HYPOTHESIS", "background"), ("abstract", "other"), ("title", "other")],
+     ("AIMS/HYPOTHESIS", "background"), ("abstract", "other"), ("Observations", "other")],
 )
 def test_section_kind(label: str, kind: str) -> None:
     assert section_kind(label) == kind
 
 
 def test_close_call_between_two_totals_becomes_a_doubt() -> None:
-    doubts: list[Doubt] = []
     article = _article(("Results", "Sixty-one patients were allocated to FV. Sixty-eight patients "
                                    "were allocated to AI."))
     chosen = _chosen(article)
-    found = extract_sample_sizes(article, doubts)
+    found, doubts = sizes_of(article)
     assert chosen is not None and chosen.value == 61
     assert [s.value for s in found if s.chosen] == [61]
     assert [(d.field, d.text, d.start, d.end) for d in doubts] == [
@@ -202,7 +207,7 @@ def test_close_call_between_two_totals_becomes_a_doubt() -> None:
 
 
 def test_clear_choice_leaves_no_doubt() -> None:
-    doubts: list[Doubt] = []
-    extract_sample_sizes(_article((None, "A total of 141 patients were enrolled; 12 patients "
-                                         "withdrew.")), doubts)
+    found, doubts = sizes_of(_article((None, "A total of 141 patients were enrolled; 12 patients "
+                                             "withdrew.")))
+    assert [s.value for s in found if s.chosen] == [141]
     assert doubts == []

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
+from extractor.extract import build_record
 from extractor.models import (
     Article,
     ArticleRecord,
@@ -24,6 +25,7 @@ from extractor.models import (
     SampleSize,
     Section,
 )
+from extractor.parse_xml import parse_article_xml
 from extractor.store import (
     ARTICLE_CHILD_TABLES,
     TABLES,
@@ -71,8 +73,10 @@ CONCLUSIONS = (
 )
 FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 EXTRACTED = datetime(2026, 1, 2, 3, 4, 6, tzinfo=timezone.utc)
-RAW = ("<PubmedArticleSet><PubmedArticle>… Efalizumab …"
-       "</PubmedArticle></PubmedArticleSet>").encode("utf-8")
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml"
+# The worked example's efetch record (fixtures/README.md) and what the extractor makes of it.
+RAW = (FIXTURES / f"{PMID}.xml").read_bytes()
+REAL_RECORD = build_record(parse_article_xml(RAW))
 
 
 def mention(name: str, text: str, section: str, section_index: int, start: int,
@@ -82,72 +86,19 @@ def mention(name: str, text: str, section: str, section_index: int, start: int,
 
 
 def worked_example(**changes: Any) -> ArticleRecord:
-    """PMID 17638731 as the extractors should see it; ``changes`` replace record fields."""
-    article = Article(
-        pmid=PMID,
-        title=TITLE,
-        sections=[
-            Section(label="Background", text=BACKGROUND),
-            Section(label="Observations", text=OBSERVATIONS),
-            Section(label="Conclusions", text=CONCLUSIONS),
-        ],
-        journal="Arch Dermatol",
-        year=2007,
-        doi="10.1001/archderm.143.7.873",
-        language="eng",
-        publication_types=["Case Reports"],
-        mesh_headings=[MeshHeading(ui="D008179", name="Lupus Erythematosus, Discoid",
-                                   major_topic=True, qualifiers=["drug therapy"])],
-    )
-    fields: dict[str, Any] = {
-        "pmid": PMID,
-        "title": TITLE,
-        "article": article,
-        "extractor_version": "0.1.0",
-        "drugs": [
-            Drug(name="efalizumab", identifier="DB00095", source="text", studied=True, mentions=[
-                mention("efalizumab", "Efalizumab", "title", 0, 0),
-                mention("efalizumab", "efalizumab", "Observations", 2, 27),
-            ]),
-            Drug(name="thalidomide", identifier="DB01041", source="text", mentions=[
-                mention("thalidomide", "thalidomide", "Background", 1, 210)]),
-            Drug(name="methotrexate", identifier="DB00563", source="text", mentions=[
-                mention("methotrexate", "methotrexate", "Background", 1, 223)]),
-            Drug(name="cyclosporin", identifier="DB00091", source="text", mentions=[
-                mention("cyclosporin", "cyclosporin", "Background", 1, 241)]),
-        ],
-        "conditions": [
-            Condition(name="discoid lupus erythematosus", mesh_id="D008179", source="text",
-                      mentions=[
-                          mention("discoid lupus erythematosus", "discoid lupus erythematosus",
-                                  "title", 0, 31),
-                          mention("discoid lupus erythematosus", "Discoid lupus erythematosus",
-                                  "Background", 1, 0),
-                      ]),
-            Condition(name="Lupus Erythematosus, Discoid", mesh_id="D008179",
-                      source="mesh_heading"),
-        ],
-        "sample_size": 13,
-        "sample_sizes": [
-            SampleSize(value=13, role="total", chosen=True, score=1.0, text="Thirteen patients",
-                       start=0, end=17, section="Observations", section_index=2,
-                       sentence=SENTENCE_1),
-        ],
-        "response_counts": [
-            ResponseCount(responders=12, total=13, text="12 of 13 patients", start=98, end=115,
-                          section="Observations", section_index=2, sentence=SENTENCE_1),
-        ],
-        "p_values": [
-            PValue(operator="=", value=0.002, text="P = .002", start=247, end=255,
-                   section="Observations", section_index=2, sentence=SENTENCE_2),
-        ],
-        "doubts": [
-            Doubt(field="sample_size", reason="responders, not participants", text="12 patients",
-                  section="Conclusions", section_index=3, start=148, end=159),
-        ],
-    }
+    """PMID 17638731 as the extractor reads it; ``changes`` replace record fields (a new
+    ``title`` is the article's title too). The result is validated like any record."""
+    fields = dict(REAL_RECORD)
+    if "title" in changes:
+        fields["article"] = REAL_RECORD.article.model_copy(update={"title": changes["title"]})
     fields.update(changes)
     return ArticleRecord(**fields)
+
+
+def test_the_fixture_is_the_worked_example() -> None:
+    assert [(s.label, s.text) for s in REAL_RECORD.article.sections] == [
+        ("Background", BACKGROUND), ("Observations", OBSERVATIONS), ("Conclusions", CONCLUSIONS)]
+    assert REAL_RECORD.title == TITLE
 
 
 def saved_db(record: ArticleRecord | None = None) -> Database:
@@ -248,7 +199,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
         ("mesh_headings", MeshHeading, set()),
         ("sections", Section, set()),
         ("article_drugs", Drug, {"name", "identifier", "mentions"}),  # name, id: in drugs
-        ("article_conditions", Condition, {"name", "mesh_id", "mentions"}),
+        ("article_conditions", Condition, {"name", "identifier", "mentions"}),
         ("articles", Article, {"sections", "mesh_headings", "chemicals"}),  # own tables
     ],
 )
@@ -298,11 +249,11 @@ def test_section_rows_start_with_the_title() -> None:
         {"pmid": PMID, "section_index": 0, "section": "title", "label": None, "category": None,
          "text": TITLE},
         {"pmid": PMID, "section_index": 1, "section": "Background", "label": "Background",
-         "category": None, "text": BACKGROUND},
+         "category": "BACKGROUND", "text": BACKGROUND},
         {"pmid": PMID, "section_index": 2, "section": "Observations", "label": "Observations",
-         "category": None, "text": OBSERVATIONS},
+         "category": "RESULTS", "text": OBSERVATIONS},
         {"pmid": PMID, "section_index": 3, "section": "Conclusions", "label": "Conclusions",
-         "category": None, "text": CONCLUSIONS},
+         "category": "CONCLUSIONS", "text": CONCLUSIONS},
     ]
 
 
@@ -325,20 +276,23 @@ def test_every_finding_joins_to_the_text_it_points_into() -> None:
     joined = db.execute(
         "select count(*) from evidence e join sections s using (pmid, section_index)"
     ).fetchone()
-    assert (mismatches, joined) == ([], (8,))
+    # 4 drugs and 2 conditions (first mentions), 2 sample sizes, 1 response count, 1 P value
+    assert (mismatches, joined) == ([], (10,))
 
 
 def test_drug_rows() -> None:
     db = saved_db()
     assert rows(db, "drugs") == [
-        {"id": 1, "name": "efalizumab", "identifier": "DB00095"},
-        {"id": 2, "name": "thalidomide", "identifier": "DB01041"},
-        {"id": 3, "name": "methotrexate", "identifier": "DB00563"},
-        {"id": 4, "name": "cyclosporin", "identifier": "DB00091"},
+        {"id": 1, "name": "Efalizumab", "identifier": "DB00095"},
+        {"id": 2, "name": "Thalidomide", "identifier": "DB01041"},
+        {"id": 3, "name": "Methotrexate", "identifier": "DB00563"},
+        {"id": 4, "name": "Cyclosporine", "identifier": "DB00091"},
     ]
+    # efalizumab: once in the title, twice in each of Background and Observations, once in
+    # Conclusions; the others once each, in the Background sentence on current treatments
     assert rows(db, "article_drugs") == [
         {"pmid": PMID, "drug_id": 1, "source": "text", "studied": 1, "text": "Efalizumab",
-         "start": 0, "end": 10, "section": "title", "section_index": 0, "mention_count": 2},
+         "start": 0, "end": 10, "section": "title", "section_index": 0, "mention_count": 6},
         {"pmid": PMID, "drug_id": 2, "source": "text", "studied": 0, "text": "thalidomide",
          "start": 210, "end": 221, "section": "Background", "section_index": 1,
          "mention_count": 1},
@@ -354,17 +308,33 @@ def test_drug_rows() -> None:
 def test_condition_rows() -> None:
     db = saved_db()
     assert rows(db, "conditions") == [
-        {"id": 1, "name": "discoid lupus erythematosus", "mesh_id": "D008179"},
-        {"id": 2, "name": "Lupus Erythematosus, Discoid", "mesh_id": "D008179"},
+        {"id": 1, "name": "Lupus Erythematosus, Discoid", "identifier": "D008179"},
+        {"id": 2, "name": "Psoriasis", "identifier": "D011565"},
     ]
+    # title, first Background sentence, "Because discoid lupus erythematosus ...", Conclusions
+    psoriasis = BACKGROUND.index("psoriasis")
     assert rows(db, "article_conditions") == [
-        {"pmid": PMID, "condition_id": 1, "source": "text", "studied": 0,
+        {"pmid": PMID, "condition_id": 1, "source": "text", "studied": 1,
          "text": "discoid lupus erythematosus",
-         "start": 31, "end": 58, "section": "title", "section_index": 0, "mention_count": 2},
-        # from the MeSH headings: no evidence in the text
-        {"pmid": PMID, "condition_id": 2, "source": "mesh_heading", "studied": 0, "text": None,
-         "start": None,
-         "end": None, "section": None, "section_index": None, "mention_count": 0},
+         "start": 31, "end": 58, "section": "title", "section_index": 0, "mention_count": 4},
+        # "with a current license for use in psoriasis": background, not the participants'
+        {"pmid": PMID, "condition_id": 2, "source": "text", "studied": 0, "text": "psoriasis",
+         "start": psoriasis, "end": psoriasis + 9, "section": "Background", "section_index": 1,
+         "mention_count": 1},
+    ]
+
+
+def test_conditions_from_mesh_headings_have_no_evidence() -> None:
+    # PMID 31588070 is indexed with "Acute Disease" and "Recurrence", named nowhere in its text
+    record = build_record(parse_article_xml((FIXTURES / "31588070.xml").read_bytes()))
+    db = saved_db(record)
+    from_headings = db.execute_returning_dicts(
+        "select c.name, c.identifier, ac.* from article_conditions ac join conditions c "
+        "on c.id = ac.condition_id where ac.source = 'mesh_heading' order by c.name")
+    assert [(r["name"], r["identifier"], r["studied"], r["text"], r["start"], r["section_index"],
+             r["mention_count"]) for r in from_headings] == [
+        ("Acute Disease", "D000208", 1, None, None, None, 0),
+        ("Recurrence", "D012008", 1, None, None, None, 0),
     ]
 
 
@@ -396,35 +366,57 @@ def test_same_drug_listed_twice_with_one_source_becomes_one_row() -> None:
 def test_finding_rows() -> None:
     db = saved_db()
     evidence = {"section": "Observations", "section_index": 2}
-    assert rows(db, "sample_sizes") == [
-        {"pmid": PMID, "position": 0, "value": 13, "role": "total", "chosen": 1, "score": 1.0,
-         "text": "Thirteen patients", "start": 0, "end": 17, **evidence, "sentence": SENTENCE_1},
+    sizes = rows(db, "sample_sizes")
+    scores = [row.pop("score") for row in sizes]
+    # "Thirteen patients received ..." and the "13" of "12 of 13 patients": the first is chosen
+    of_13 = SENTENCE_1.index("12 of 13")
+    assert sizes == [
+        {"pmid": PMID, "position": 0, "value": 13, "role": "total", "chosen": 1,
+         "text": "Thirteen", "start": 0, "end": 8, **evidence, "sentence": SENTENCE_1},
+        {"pmid": PMID, "position": 1, "value": 13, "role": "total", "chosen": 0,
+         "text": "13", "start": of_13 + 6, "end": of_13 + 8, **evidence, "sentence": SENTENCE_1},
     ]
+    assert scores[0] > scores[1]
     assert rows(db, "response_counts") == [
         {"pmid": PMID, "position": 0, "responders": 12, "total": 13, "total_source": "printed",
-         "percent": None, "arm": None,
-         "text": "12 of 13 patients", "start": 98, "end": 115, **evidence,
-         "sentence": SENTENCE_1},
+         "percent": None, "arm": None, "text": "12 of 13", "start": of_13, "end": of_13 + 8,
+         **evidence, "sentence": SENTENCE_1},
     ]
+    p_value = OBSERVATIONS.index("P = .002")
     assert rows(db, "p_values") == [
         {"pmid": PMID, "position": 0, "operator": "=", "value": 0.002, "significant": 1,
-         "text": "P = .002", "start": 247, "end": 255, **evidence, "sentence": SENTENCE_2},
+         "text": "P = .002", "start": p_value, "end": p_value + 8, **evidence,
+         "sentence": SENTENCE_2},
     ]
-    assert rows(db, "doubts") == [
-        {"pmid": PMID, "position": 0, "field": "sample_size",
-         "reason": "responders, not participants", "text": "12 patients", "start": 148,
-         "end": 159, "section": "Conclusions", "section_index": 3},
+    assert rows(db, "doubts") == []
+
+
+def test_doubt_rows() -> None:
+    start = CONCLUSIONS.index("12 patients")
+    doubt = Doubt(field="response_counts", reason="12 responders exceed the group of 10",
+                  text="12 patients", section="Conclusions", section_index=3, start=start,
+                  end=start + 11)
+    assert rows(saved_db(worked_example(doubts=[doubt])), "doubts") == [
+        {"pmid": PMID, "position": 0, "field": "response_counts",
+         "reason": "12 responders exceed the group of 10", "text": "12 patients",
+         "start": start, "end": start + 11, "section": "Conclusions", "section_index": 3},
     ]
 
 
 def test_metadata_rows() -> None:
     db = saved_db()
-    assert rows(db, "mesh_headings") == [
-        {"pmid": PMID, "position": 0, "ui": "D008179", "name": "Lupus Erythematosus, Discoid",
-         "major_topic": 1, "qualifiers": '["drug therapy"]'},
-    ]
     assert rows(db, "publication_types") == [{"pmid": PMID, "name": "Case Reports"}]
-    assert rows(db, "chemicals") == []
+    assert (rows(db, "mesh_headings"), rows(db, "chemicals")) == ([], [])
+    # PMID 31588070: ten MeSH headings (fixtures/pubmed_xml/31588070.xml) and one chemical
+    other = build_record(parse_article_xml((FIXTURES / "31588070.xml").read_bytes()))
+    db = saved_db(other)
+    headings = rows(db, "mesh_headings")
+    assert len(headings) == 10
+    assert headings[1] == {"pmid": "31588070", "position": 1, "ui": "D000925",
+                           "name": "Anticoagulants", "major_topic": 1,
+                           "qualifiers": '["administration & dosage", "adverse effects"]'}
+    assert rows(db, "chemicals") == [{"pmid": "31588070", "position": 0, "ui": "D000925",
+                                      "name": "Anticoagulants", "registry_number": None}]
 
 
 @pytest.mark.parametrize(
@@ -462,7 +454,7 @@ def test_saving_twice_does_not_duplicate() -> None:
 def test_changed_findings_replace_the_old_ones() -> None:
     db = saved_db()
     fewer = worked_example(
-        drugs=[Drug(name="efalizumab", source="text", studied=True)],
+        drugs=[Drug(name="Efalizumab", source="text", studied=True)],
         p_values=[PValue(operator="<", value=0.05, text="(P = .002)", start=246, end=256,
                          section="Observations", section_index=2, sentence=SENTENCE_2)],
         response_counts=[],
@@ -486,17 +478,17 @@ def test_a_failed_save_leaves_the_previous_record_whole() -> None:
     before = {name: rows(db, name) for name in TABLES}
     db.execute("create trigger refuse before insert on p_values "
                "begin select raise(abort, 'refused by test'); end")
-    changed = worked_example(title="Changed title", drugs=[], doubts=[])
+    changed = worked_example(title=f"{TITLE}: a case series", drugs=[], extractor_version="0.2.0")
     with pytest.raises(StoreError, match=r"^cannot save PMID 17638731: refused by test$"):
         save_record(db, changed, b"<new raw/>", "efetch")
     assert {name: rows(db, name) for name in TABLES} == before
 
 
 def test_lookup_identifier_is_filled_when_first_seen_without_one() -> None:
-    db = saved_db(worked_example(drugs=[Drug(name="efalizumab", source="chemical_list")]))
-    assert rows(db, "drugs") == [{"id": 1, "name": "efalizumab", "identifier": None}]
+    db = saved_db(worked_example(drugs=[Drug(name="Efalizumab", source="chemical_list")]))
+    assert rows(db, "drugs") == [{"id": 1, "name": "Efalizumab", "identifier": None}]
     save_record(db, worked_example(), RAW, "efetch")
-    assert rows(db, "drugs")[0] == {"id": 1, "name": "efalizumab", "identifier": "DB00095"}
+    assert rows(db, "drugs")[0] == {"id": 1, "name": "Efalizumab", "identifier": "DB00095"}
 
 
 def test_two_articles_share_drug_rows() -> None:
@@ -505,8 +497,8 @@ def test_two_articles_share_drug_rows() -> None:
         pmid="123", title="Methotrexate for psoriasis",
         article=Article(pmid="123", title="Methotrexate for psoriasis"),
         extractor_version="0.1.0",
-        drugs=[Drug(name="methotrexate", source="text", studied=True, mentions=[
-            mention("methotrexate", "Methotrexate", "title", 0, 0)])],
+        drugs=[Drug(name="Methotrexate", source="text", studied=True, mentions=[
+            mention("Methotrexate", "Methotrexate", "title", 0, 0)])],
     )
     save_record(db, other, None, "xml-file")
     assert db.table("drugs").count == 4
@@ -545,15 +537,15 @@ def test_article_findings_view() -> None:
         "year": 2007,
         "kind": "article",
         "retracted": 0,
-        "studied_drugs": "efalizumab",
-        "drugs": "cyclosporin; efalizumab; methotrexate; thalidomide",
-        "conditions": "Lupus Erythematosus, Discoid; discoid lupus erythematosus",
+        "studied_drugs": "Efalizumab",
+        "drugs": "Cyclosporine; Efalizumab; Methotrexate; Thalidomide",
+        "conditions": "Lupus Erythematosus, Discoid; Psoriasis",
         "sample_size": 13,
         "response_counts": "12/13",
         "p_values": "P = .002",
         "min_p_value": 0.002,
         "significant_p_values": 1,
-        "doubts": 1,
+        "doubts": 0,
         "extractor_version": "0.1.0",
         "extracted_at": "2026-01-02T03:04:06Z",
     }]
@@ -575,15 +567,30 @@ def test_evidence_view() -> None:
     found = [(r["field"], r["value"], r["text"], r["section_index"], r["start"])
              for r in rows(saved_db(), "evidence")]
     assert sorted(found) == [
-        ("conditions", "discoid lupus erythematosus", "discoid lupus erythematosus", 0, 31),
-        ("drugs", "cyclosporin", "cyclosporin", 1, 241),
-        ("drugs", "efalizumab", "Efalizumab", 0, 0),
-        ("drugs", "methotrexate", "methotrexate", 1, 223),
-        ("drugs", "thalidomide", "thalidomide", 1, 210),
-        ("p_values", "= 0.002", "P = .002", 2, 247),
-        ("response_counts", "12/13", "12 of 13 patients", 2, 98),
-        ("sample_size", "13", "Thirteen patients", 2, 0),
+        ("conditions", "Lupus Erythematosus, Discoid", "discoid lupus erythematosus", 0, 31),
+        ("conditions", "Psoriasis", "psoriasis", 1, BACKGROUND.index("psoriasis")),
+        ("drugs", "Cyclosporine", "cyclosporin", 1, BACKGROUND.index("cyclosporin")),
+        ("drugs", "Efalizumab", "Efalizumab", 0, 0),
+        ("drugs", "Methotrexate", "methotrexate", 1, BACKGROUND.index("methotrexate")),
+        ("drugs", "Thalidomide", "thalidomide", 1, BACKGROUND.index("thalidomide")),
+        ("p_values", "= 0.002", "P = .002", 2, OBSERVATIONS.index("P = .002")),
+        ("response_counts", "12/13", "12 of 13", 2, OBSERVATIONS.index("12 of 13")),
+        ("sample_size", "13", "13", 2, OBSERVATIONS.index("12 of 13") + 6),
+        ("sample_size", "13", "Thirteen", 2, 0),
     ]
+
+
+def test_a_count_without_a_group_size_shows_a_question_mark() -> None:
+    # PMID 37424520 prints counts without their group ("... in 11 patients"): total is null
+    record = build_record(parse_article_xml((FIXTURES / "37424520.xml").read_bytes()))
+    expected = "; ".join(f"{c.responders}/{'?' if c.total is None else c.total}"
+                         for c in record.response_counts)
+    assert "/?" in expected
+    db = saved_db(record)
+    for view in ("article_overview", "article_findings"):
+        assert [row["response_counts"] for row in rows(db, view)] == [expected]
+    assert [row["value"] for row in rows(db, "evidence") if row["field"] == "response_counts"] == [
+        f"{c.responders}/{'?' if c.total is None else c.total}" for c in record.response_counts]
 
 
 # --- raw records, reading back, failures -----------------------------------------------------

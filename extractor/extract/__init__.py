@@ -1,43 +1,42 @@
-"""Article -> findings. One module per field; this module only composes them."""
+"""Article -> findings: analyse the article once, then run every extractor on the analysis.
+
+Each extractor is a pure function of the ``AnalysedArticle`` returning its findings and its
+doubts (``Extraction``); this module only composes them. Response counts read the sample sizes
+(participant counts are no outcomes, and bound the counts printed without their group), so the
+sample sizes are extracted first and handed over.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from extractor import __version__, ner
+from extractor import __version__
+from extractor.analysis import AnalysedArticle, Tagger, analyse, default_tagger
 from extractor.extract.conditions import extract_conditions
 from extractor.extract.drugs import extract_drugs
 from extractor.extract.pvalues import extract_p_values
 from extractor.extract.responses import extract_response_counts
 from extractor.extract.sample_size import extract_sample_sizes
-from extractor.models import Article, ArticleRecord, Doubt, Findings
+from extractor.models import Article, ArticleRecord, Findings
 
 
-@lru_cache(maxsize=64)
-def _ner_spans(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(ner.find_entities(text))
-
-
-def ner_finder(text: str) -> list[tuple[int, int, str]]:
-    """The statistical tagger's chemical and disease spans, computed once per text for both
-    the drug and the condition extractor."""
-    return list(_ner_spans(text))
-
-
-def extract_findings(article: Article) -> Findings:
-    """Run every extractor on the title and abstract sections of ``article``."""
-    doubts: list[Doubt] = []
-    sample_sizes = extract_sample_sizes(article, doubts)
-    chosen = next((s.value for s in sample_sizes if s.chosen), None)
+def run_extractors(analysed: AnalysedArticle) -> Findings:
+    """Every extractor's findings and doubts for one analysed article."""
+    sample_sizes = extract_sample_sizes(analysed)
+    response_counts = extract_response_counts(analysed, sample_sizes.findings)
+    p_values = extract_p_values(analysed)
     return Findings(
-        drugs=extract_drugs(article, finder=ner_finder),
-        conditions=extract_conditions(article, finder=ner_finder),
-        sample_size=chosen,
-        sample_sizes=sample_sizes,
-        response_counts=extract_response_counts(article, doubts, sample_sizes),
-        p_values=extract_p_values(article, doubts),
-        doubts=doubts,
+        drugs=extract_drugs(analysed).findings,
+        conditions=extract_conditions(analysed).findings,
+        sample_size=next((s.value for s in sample_sizes.findings if s.chosen), None),
+        sample_sizes=sample_sizes.findings,
+        response_counts=response_counts.findings,
+        p_values=p_values.findings,
+        doubts=[*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts],
     )
+
+
+def extract_findings(article: Article, tagger: Tagger | None = default_tagger) -> Findings:
+    """Analyse ``article`` (with ``tagger``; None: dictionaries only) and extract its findings."""
+    return run_extractors(analyse(article, tagger))
 
 
 def build_record(article: Article) -> ArticleRecord:

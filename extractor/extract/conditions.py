@@ -1,11 +1,11 @@
 """Conditions of an article: MeSH disease names in the title and abstract, plus its MeSH headings.
 
-- Text: the MeSH disease vocabulary of ``extractor.lexicon`` (longest match first, so
+- Text: the MeSH disease vocabulary of ``extractor.vocabulary`` (longest match first, so
   "discoid lupus erythematosus" is one mention and never "lupus"), abbreviations defined in
   the abstract ("discoid lupus erythematosus (DLE)", "levodopa-induced dyskinesia (LID)") or in
   common use ("NSCLC", case-sensitive), names whose shape says "disease" (``DISEASE_SHAPE``:
-  "Pendred syndrome", "C2 deficiency"), and, when a ``finder`` is given (e.g.
-  ``extractor.ner.find_entities``), its ``disease`` spans, less bare abbreviations the article
+  "Pendred syndrome", "C2 deficiency"), and the tagger's ``disease`` spans
+  (``AnalysedSection.entities``), less bare abbreviations the article
   does not define with a disease long form ("CP"; "Hormone therapy (HT)") unless their
   letters spell a disease name of the article (title "overactive bladder", then "OAB"). A
   dictionary match wins over a span that crosses its edge; a longer span around it wins over
@@ -22,7 +22,7 @@
 - MeSH headings: each heading of the record that is in the disease trees (C, and F03 mental
   disorders) becomes a ``mesh_heading`` condition, unless the text already gave it.
 - Identifiers: the heading's own UI when the record has that heading (the record is
-  authoritative), else ``lexicon.disease_mesh_id``: the package's ``mesh_id`` is wrong for
+  authoritative), else ``vocabulary.disease_mesh_id``: the package's ``mesh_id`` is wrong for
   about half of the descriptors met in BC5CDR (D015435 for "Lupus Erythematosus, Discoid",
   which is D008179), so corrections checked by hand or learned from BC5CDR TRAIN IDs come
   first. On BC5CDR dev, 88% of correctly found mentions carry the gold MeSH ID.
@@ -32,32 +32,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import Any
 
-from extractor.abbreviations import find_abbreviations, letters_in_order
-from extractor.lexicon import (
+from extractor.abbreviations import is_bare_short_form, letters_in_order
+from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.extract.mentions import (
     SectionMatch,
-    SpanFinder,
+    drop_undefined_short_forms,
+    find_mentions,
+    group_by_key,
+    is_studied,
+    mentions_of,
+)
+from extractor.extract.result import Extraction
+from extractor.models import Condition, MeshHeading
+from extractor.vocabulary import (
     cased_variants,
     disease_key_by_mesh_id,
     disease_lexicon,
     disease_mesh_id,
     disease_records,
-    drop_undefined_short_forms,
-    drug_lexicon,
-    find_in_article,
-    group_by_key,
-    mentions_of,
-    read_word_list,
+    is_disease_record,
+    word_set,
 )
-from extractor.extract.context import in_title_or_study_section
-from extractor.models import Article, Condition, MeshHeading
-from extractor.sentences import sentence_at
-
-# MeSH tree prefixes that hold diseases: C (Diseases) and F03 (Mental Disorders).
-DISEASE_TREES = ("C", "F03")
-
 
 # Names the vocabulary lacks but whose shape says "disease", each branch from a real sentence:
 DISEASE_SHAPE = re.compile(
@@ -81,7 +77,7 @@ DISEASE_SHAPE = re.compile(
 _NOT_EPONYM = re.compile(r"^(?:The|This|That|These|Those|A|An|Each|Both|Such|Our|In|Of)\b")
 
 
-def disease_shape_spans(text: str) -> list[tuple[int, int, str]]:
+def disease_shape_spans(text: str) -> list[EntitySpan]:
     """(start, end, "disease") for eponymous syndromes and "X deficiency" names."""
     return [
         (m.start(), m.end(), "disease")
@@ -137,58 +133,42 @@ def is_whole_word(text: str, start: int, end: int) -> bool:
     return not (before.isalnum() or after.isalnum())
 
 
-def disease_short_forms(article: Article, finder: SpanFinder | None = None) -> frozenset[str]:
+def disease_short_forms(analysed: AnalysedArticle) -> frozenset[str]:
     """Short forms the article defines with a disease long form: one that holds a dictionary
-    disease name or overlaps a ``finder`` disease span.
+    disease name or overlaps a tagger disease span.
 
     "overactive bladder (OAB)" defines a disease; "Hormone therapy (HT)" and "bone mineral
     density (BMD)" do not, so a tagger's "HT" or "BMD" is dropped like an undefined one.
     """
     shorts: set[str] = set()
-    for _, text in article.texts():
-        spans = [(s, e) for s, e, label in (finder(text) if finder is not None else [])
-                 if label == "disease"]
-        for short, (long_form, start, end) in find_abbreviations(text).items():
+    for section in analysed.sections:
+        spans = [(s, e) for s, e, _ in _disease_entities(section)]
+        for short, (long_form, start, end) in section.abbreviations.items():
             if disease_lexicon().find(long_form) or any(s < end and start < e for s, e in spans):
                 shorts.add(short)
     return frozenset(shorts)
 
 
-def implied_short_forms(article: Article, finder: SpanFinder | None = None) -> frozenset[str]:
-    """Undefined short forms a ``finder`` marks that abbreviate a disease name of the article.
+def implied_short_forms(analysed: AnalysedArticle) -> frozenset[str]:
+    """Undefined short forms the tagger marks that abbreviate a disease name of the article.
 
     A title "... overactive bladder" and "OAB" in the abstract: the letters of the short form
     occur in order in a name of two or more words, the first at its start.
     """
-    if finder is None:
-        return frozenset()
     names: set[str] = set()
     shorts: set[str] = set()
-    for _, text in article.texts():
-        for start, end, label in finder(text):
-            if label != "disease":
-                continue
-            if _SHORT.match(text[start:end]):
-                shorts.add(text[start:end])
-            elif len(text[start:end].split()) >= 2:
-                names.add(text[start:end].lower())
-        names.update(m.text.lower() for m in disease_lexicon().find(text) if " " in m.text)
+    for section in analysed.sections:
+        for start, end, _ in _disease_entities(section):
+            if is_bare_short_form(section.text[start:end]):
+                shorts.add(section.text[start:end])
+            elif len(section.text[start:end].split()) >= 2:
+                names.add(section.text[start:end].lower())
+        names.update(m.text.lower() for m in section.disease_matches if " " in m.text)
     return frozenset(s for s in shorts if any(_letters_fit(s, name) for name in names))
 
 
-# A bare abbreviation, as ``lexicon.drop_undefined_short_forms`` sees one: "OAB", "CP", "HT".
-_SHORT = re.compile(r"^[A-Za-z]?[A-Z0-9][A-Z0-9-]{0,4}$")
-
-
-def _memoized(finder: SpanFinder) -> SpanFinder:
-    spans: dict[str, list[tuple[int, int, str]]] = {}
-
-    def cached(text: str) -> list[tuple[int, int, str]]:
-        if text not in spans:
-            spans[text] = list(finder(text))
-        return list(spans[text])
-
-    return cached
+def _disease_entities(section: AnalysedSection) -> list[EntitySpan]:
+    return [span for span in section.entities if span[2] == "disease"]
 
 
 def _letters_fit(short: str, name: str) -> bool:
@@ -196,31 +176,33 @@ def _letters_fit(short: str, name: str) -> bool:
     return sum(ch.isalnum() for ch in short) >= 2 and letters_in_order(short, name)
 
 
-def extract_conditions(article: Article, finder: SpanFinder | None = None) -> list[Condition]:
-    """Conditions of ``article``: text mentions grouped by MeSH descriptor, then its headings.
+def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
+    """Conditions of the article: text mentions grouped by MeSH descriptor, then its headings.
 
-    ``finder`` (optional) adds candidate spans labelled ``disease``, such as those of
-    ``extractor.ner.find_entities``; dictionary matches win where they overlap.
+    Candidates beyond the dictionary: name shapes (``DISEASE_SHAPE``) and the tagger's
+    ``disease`` spans; dictionary matches win where they overlap. No doubts.
     """
-
-    if finder is not None:
-        finder = _memoized(finder)  # read by the short-form checks and the candidates
-    defined = disease_short_forms(article, finder) | implied_short_forms(article, finder)
-
-    def candidates(text: str) -> list[tuple[int, int, str]]:
-        extra = trim_left_nonmodifiers(text, finder(text)) if finder is not None else []
-        return [*disease_shape_spans(text), *drop_undefined_short_forms(text, extra, defined)]
-
-    matches = find_in_article(
-        article, disease_lexicon(), finder=candidates, finder_label="disease",
-        blockers=drug_lexicon(), cased=cased_variants("disease_cased_variants.tsv"),
+    sections = analysed.sections
+    defined = disease_short_forms(analysed) | implied_short_forms(analysed)
+    extra = {
+        section.index: [
+            *disease_shape_spans(section.text),
+            *drop_undefined_short_forms(
+                section.text, trim_left_nonmodifiers(section, _disease_entities(section)),
+                defined),
+        ]
+        for section in sections
+    }
+    matches = find_mentions(
+        sections, disease_lexicon(), {s.index: s.disease_matches for s in sections},
+        {**cased_variants("disease_cased_variants.tsv"), **analysed.disease_abbreviations},
+        extra=extra, blocking={s.index: s.drug_matches for s in sections},
     )
-    texts = article.texts()
-    matches = [_extended(texts[m.section_index][1], m) for m in matches
-               if is_whole_word(texts[m.section_index][1], m.start, m.end)]
-    headings = {key: heading for heading in article.mesh_headings
+    matches = [_extended(sections[m.section_index].text, m) for m in matches
+               if is_whole_word(sections[m.section_index].text, m.start, m.end)]
+    headings = {key: heading for heading in analysed.article.mesh_headings
                 if (key := disease_heading_key(heading)) is not None}
-    conditions = _conditions_from_matches(article, matches, headings)
+    conditions = _conditions_from_matches(sections, matches, headings)
     seen = {c.name.lower() for c in conditions}
     for key, heading in headings.items():
         name = heading.name
@@ -228,8 +210,9 @@ def extract_conditions(article: Article, finder: SpanFinder | None = None) -> li
             continue
         seen.add(name.lower())
         # A MeSH heading names what the article is indexed as being about.
-        conditions.append(Condition(name=name, mesh_id=heading.ui, source="mesh_heading", studied=True))
-    return conditions
+        conditions.append(Condition(name=name, identifier=heading.ui, source="mesh_heading",
+                                    studied=True))
+    return Extraction(conditions, [])
 
 
 _MODIFIER_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
@@ -240,7 +223,7 @@ def extend_modifiers(text: str, start: int) -> int:
 
     "hereditary hemochromatosis", "X-linked thrombocytopenia": the modifier is part of the name.
     """
-    modifiers = _left_modifiers()
+    modifiers = word_set("disease_left_modifiers.txt")
     while True:
         found = _MODIFIER_BEFORE.search(text, max(0, start - 30), start)
         if found is None or found.group("word").lower() not in modifiers:
@@ -251,28 +234,17 @@ def extend_modifiers(text: str, start: int) -> int:
         start = found.start()
 
 
-@lru_cache(maxsize=None)
-def _left_modifiers() -> frozenset[str]:
-    return frozenset(read_word_list("disease_left_modifiers.txt"))
-
-
-@lru_cache(maxsize=None)
-def _left_nonmodifiers() -> frozenset[str]:
-    return frozenset(read_word_list("disease_left_nonmodifiers.txt"))
-
-
-def trim_left_nonmodifiers(
-    text: str, spans: Sequence[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
+def trim_left_nonmodifiers(section: AnalysedSection, spans: Sequence[EntitySpan]
+                           ) -> list[EntitySpan]:
     """Cut tagger ``disease`` spans back to the dictionary name they end with when the word
     just before that name is one of ``data/disease_left_nonmodifiers.txt``.
 
     "acute hepatitis", "cocaine-induced seizures" -> "hepatitis", "seizures": the annotators
     rarely count those words in; "hereditary hemochromatosis" is left whole.
     """
-    names = disease_lexicon().find(text)
-    words = _left_nonmodifiers()
-    trimmed: list[tuple[int, int, str]] = []
+    text, names = section.text, section.disease_matches
+    words = word_set("disease_left_nonmodifiers.txt")
+    trimmed: list[EntitySpan] = []
     for start, end, label in spans:
         if label == "disease":
             inner = [m for m in names if start < m.start and m.end == end]
@@ -294,15 +266,10 @@ def _extended(text: str, match: SectionMatch) -> SectionMatch:
                         text[start:match.end], match.key)
 
 
-def is_disease_record(record: dict[str, Any]) -> bool:
-    """True when one of the record's MeSH tree numbers is in a disease tree."""
-    return any(tree.startswith(DISEASE_TREES) for tree in record.get("mesh_tree", []))
-
-
 def disease_heading_key(heading: MeshHeading) -> str | None:
     """The vocabulary key of a MeSH heading in the disease trees, or None.
 
-    Found by name first; by UI only through the corrected IDs (``lexicon.disease_mesh_id``),
+    Found by name first; by UI only through the corrected IDs (``vocabulary.disease_mesh_id``),
     since the package's own IDs are often another descriptor's ("Antiviral Agents", D000998,
     is the package's ID of a disease).
     """
@@ -337,26 +304,16 @@ PARTICIPANT_CUE = re.compile(
 )
 
 
-def is_studied_condition_mention(article: Article, text: str, match: SectionMatch) -> bool:
-    """True for a mention in the title, a study section, or a sentence about the participants."""
-    if in_title_or_study_section(article, match.section_index):
-        return True
-    start, end = sentence_at(text, match.start)
-    return bool(PARTICIPANT_CUE.search(text[start:end]))
-
-
 def _conditions_from_matches(
-    article: Article, matches: list[SectionMatch], headings: dict[str, MeshHeading]
+    sections: tuple[AnalysedSection, ...], matches: list[SectionMatch],
+    headings: dict[str, MeshHeading]
 ) -> list[Condition]:
-    texts = article.texts()
     conditions: list[Condition] = []
     for key, group in group_by_key(matches).items():
         name, mesh_id = condition_display(key, group[0].text)
         if key in headings:
             mesh_id = headings[key].ui or mesh_id
-        mentions = mentions_of(group, name, mesh_id)
-        studied = key in headings or any(
-            is_studied_condition_mention(article, texts[m.section_index][1], m) for m in group)
-        conditions.append(Condition(name=name, mesh_id=mesh_id, source="text", studied=studied,
-                                    mentions=mentions))
+        studied = key in headings or is_studied(sections, group, PARTICIPANT_CUE)
+        conditions.append(Condition(name=name, identifier=mesh_id, source="text", studied=studied,
+                                    mentions=mentions_of(group, name, mesh_id)))
     return conditions

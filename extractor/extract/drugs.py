@@ -1,13 +1,13 @@
 """Drugs named in an article: dictionary matches in the title and abstract, plus its chemical list.
 
-- Text: the drug vocabulary of ``extractor.lexicon`` (DrugBank/MeSH names and synonyms,
+- Text: the drug vocabulary of ``extractor.vocabulary`` (DrugBank/MeSH names and synonyms,
   with the project's stop lists and extra chemicals), abbreviations defined in the abstract
   ("methotrexate (MTX)" makes every later "MTX" a methotrexate mention) or in common use
   ("AZT", case-sensitive), names whose shape says "chemical" (``CHEMICAL_SHAPE``: compound
-  codes such as "LY274614", drug-stem words such as "flestolol", element symbols), and, when
-  a ``finder`` is given (e.g. ``extractor.ner.find_entities``), its ``chemical`` spans. A
-  dictionary match wins over a shape or finder span that crosses its edge; a longer span
-  around it wins over it ("nicotine sulfate"). One ``Drug`` per canonical name, with every
+  codes such as "LY274614", drug-stem words such as "flestolol", element symbols), and the
+  tagger's ``chemical`` spans (``AnalysedSection.entities``). A dictionary match wins over a
+  shape or tagger span that crosses its edge; a longer span around it wins over it ("nicotine
+  sulfate"); see ``extract.mentions``. One ``Drug`` per canonical name, with every
   mention; a name the vocabulary lacks is its own lower-cased canonical name, identifier None.
 - Studied or only mentioned: a drug is ``studied`` when a mention is in the title, in a
   Methods/Results/Observations-type section, or in a sentence that says it was given
@@ -28,22 +28,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extractor.lexicon import (
-    SectionMatch,
-    SpanFinder,
-    cased_variants,
-    drug_lexicon,
-    drug_records,
-    find_in_article,
-    group_by_key,
-    mentions_of,
-    read_word_list,
-)
-from extractor.models import Article, Drug
-from extractor.extract.context import in_title_or_study_section
-from extractor.sentences import sentence_at
+from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, is_studied, mentions_of
+from extractor.extract.result import Extraction
+from extractor.models import Drug
+from extractor.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
 
-# Section labels or NLM categories where the study's own treatments are reported.
 # Sentence cues that a drug was given in the study, each from a real abstract sentence:
 STUDIED_CUE = re.compile(
     r"""
@@ -102,83 +92,77 @@ FUNDING_OR_REGISTRATION = re.compile(
 )
 
 
-def drop_non_drug_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def drop_non_drug_spans(section: AnalysedSection, spans: list[EntitySpan]) -> list[EntitySpan]:
     """Tagger or shape spans that are registry numbers or sit in a funding/registration sentence."""
     kept = []
     for start, end, label in spans:
-        if REGISTRY_ID.match(text[start:end]):
+        if REGISTRY_ID.match(section.text[start:end]):
             continue
-        s0, s1 = sentence_at(text, start)
-        if FUNDING_OR_REGISTRATION.search(text[s0:s1]):
+        if FUNDING_OR_REGISTRATION.search(section.sentence_text(section.sentence_at(start))):
             continue
         kept.append((start, end, label))
     return kept
 
 
-def chemical_shape_spans(text: str) -> list[tuple[int, int, str]]:
+def chemical_shape_spans(text: str) -> list[EntitySpan]:
     """(start, end, "chemical") for code names, drug-stem words and element symbols."""
     spans = [(m.start(), m.end(), "chemical") for m in CHEMICAL_SHAPE.finditer(text)]
     spans.extend((m.start(), m.end(), "chemical") for m in _SYMBOLS.finditer(text))
     return spans
 
 
-def extract_drugs(article: Article, finder: SpanFinder | None = None) -> list[Drug]:
-    """Drugs of ``article``: text mentions grouped by canonical name, then its chemical list.
+def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
+    """Drugs of the article: text mentions grouped by canonical name, then its chemical list.
 
-    ``finder`` (optional) adds candidate spans labelled ``chemical``, such as those of
-    ``extractor.ner.find_entities``; dictionary matches win where they overlap.
+    Candidates beyond the dictionary: name shapes (``CHEMICAL_SHAPE``) and the tagger's
+    ``chemical`` spans; dictionary matches win where they overlap. No doubts.
     """
-
-    def candidates(text: str) -> list[tuple[int, int, str]]:
-        found = [*chemical_shape_spans(text), *(finder(text) if finder is not None else [])]
-        return drop_non_drug_spans(text, found)
-
-    matches = find_in_article(
-        article, drug_lexicon(), finder=candidates, finder_label="chemical",
-        cased=cased_variants("drug_cased_variants.tsv"),
+    sections = analysed.sections
+    extra = {
+        section.index: drop_non_drug_spans(section, [
+            *chemical_shape_spans(section.text),
+            *(span for span in section.entities if span[2] == "chemical"),
+        ])
+        for section in sections
+    }
+    matches = find_mentions(
+        sections, drug_lexicon(), {s.index: s.drug_matches for s in sections},
+        {**cased_variants("drug_cased_variants.tsv"), **analysed.drug_abbreviations},
+        extra=extra,
     )
-    drugs = _drugs_from_matches(article, matches)
-    drugs.extend(_drugs_from_chemical_list(article, {d.name.lower() for d in drugs}))
-    return drugs
+    drugs = _drugs_from_matches(sections, matches)
+    drugs.extend(_drugs_from_chemical_list(analysed, {d.name.lower() for d in drugs}))
+    return Extraction(drugs, [])
 
 
 def drug_display(key: str, printed: str | None = None) -> tuple[str, str | None]:
     """(display name, DrugBank ID or None) for a canonical key of the drug vocabulary.
 
-    A key without a record (a shape or finder match, a hand-written extra) is named as
+    A key without a record (a shape or tagger match, a hand-written extra) is named as
     ``printed``, the text of its first mention ("LY274614"), else by the key itself.
     """
     record: dict[str, Any] = drug_records().get(key, {})
     return record.get("name") or printed or key, record.get("drugbank_id")
 
 
-def _drugs_from_matches(article: Article, matches: list[SectionMatch]) -> list[Drug]:
-    texts = article.texts()
+def _drugs_from_matches(sections: tuple[AnalysedSection, ...],
+                        matches: list[SectionMatch]) -> list[Drug]:
     drugs: list[Drug] = []
     for key, group in group_by_key(matches).items():
         name, identifier = drug_display(key, group[0].text)
-        mentions = mentions_of(group, name, identifier)
-        studied = any(is_studied_mention(article, texts[m.section_index][1], m) for m in group)
         drugs.append(
-            Drug(name=name, identifier=identifier, source="text", studied=studied,
-                 mentions=mentions)
+            Drug(name=name, identifier=identifier, source="text",
+                 studied=is_studied(sections, group, STUDIED_CUE),
+                 mentions=mentions_of(group, name, identifier))
         )
     return drugs
 
 
-def is_studied_mention(article: Article, text: str, match: SectionMatch) -> bool:
-    """True for a mention in the title, a study section, or a sentence that gives the drug."""
-    if in_title_or_study_section(article, match.section_index):
-        return True
-    start, end = sentence_at(text, match.start)
-    return bool(STUDIED_CUE.search(text[start:end]))
-
-
-def _drugs_from_chemical_list(article: Article, known: set[str]) -> list[Drug]:
+def _drugs_from_chemical_list(analysed: AnalysedArticle, known: set[str]) -> list[Drug]:
     lexicon = drug_lexicon()
-    stop = set(read_word_list("drug_stop_variants.txt"))
+    stop = word_set("drug_stop_variants.txt")
     drugs: list[Drug] = []
-    for chemical in article.chemicals:
+    for chemical in analysed.article.chemicals:
         lowered = chemical.name.lower()
         if lowered in stop or "placebo" in lowered:
             continue

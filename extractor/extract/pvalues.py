@@ -13,11 +13,13 @@ each with its own span. What is seen but not kept goes to ``doubts``:
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from extractor.models import Article, Doubt, Operator, PValue
+from extractor.analysis import AnalysedArticle, AnalysedSection
+from extractor.extract.result import Extraction
+from extractor.models import Doubt, Operator, PValue
 from extractor.patterns import (
     P_LIST_ITEM_RE,
     P_NOT_SIGNIFICANT_RE,
@@ -25,9 +27,8 @@ from extractor.patterns import (
     SIGNIFICANCE_THRESHOLD_AFTER_RE,
     SIGNIFICANCE_THRESHOLD_BEFORE_RE,
 )
-from extractor.sentences import split_sentences
 
-FIELD = "p_values"
+FIELD: Literal["p_values"] = "p_values"
 
 # Comparator as written (lower-cased, spaces removed) -> operator.
 _OPERATORS: dict[str, Operator] = {
@@ -131,57 +132,48 @@ def find_p_values(text: str) -> list[PValueHit]:
     return hits
 
 
-def _sentence_bounds(spans: list[tuple[int, int]], ends: list[int], offset: int) -> tuple[int, int]:
-    index = min(bisect.bisect_right(ends, offset), len(spans) - 1)
-    return spans[index]
-
-
-def extract_p_values(article: Article, doubts: list[Doubt] | None = None) -> list[PValue]:
+def extract_p_values(analysed: AnalysedArticle) -> Extraction[PValue]:
     """P values of the title and abstract sections, in text order.
 
-    Rejected values (out of [0, 1], percentages, ``P = NS``, significance thresholds) are
-    appended to ``doubts`` when a list is given.
+    Doubts: rejected values (out of [0, 1], percentages, ``P = NS``, significance thresholds).
     """
     found: list[PValue] = []
-    for section_index, (label, text) in enumerate(article.texts()):
-        if not text:
+    doubts: list[Doubt] = []
+    for section in analysed.sections:
+        values, rejected = _section_p_values(section)
+        found.extend(values)
+        doubts.extend(rejected)
+    return Extraction(found, doubts)
+
+
+def _rejection(section: AnalysedSection, hit: PValueHit, sentence_start: int) -> str | None:
+    """Why a value read as a P value is not kept as one, or None."""
+    if hit.percent:
+        return "P value written as a percentage"
+    if not 0.0 <= hit.value <= 1.0:
+        return f"P value {hit.value:g} outside [0, 1]"
+    if _is_threshold(section.text, hit.start, hit.end, sentence_start):
+        return "significance threshold, not a result"
+    return None
+
+
+def _section_p_values(section: AnalysedSection) -> tuple[list[PValue], list[Doubt]]:
+    text, label, index = section.text, section.label, section.index
+    found: list[PValue] = []
+    doubts: list[Doubt] = []
+    for hit in find_p_values(text):
+        evidence = text[hit.start:hit.end]
+        sentence = section.sentence_at(hit.start)
+        reason = _rejection(section, hit, sentence.start)
+        if reason is not None:
+            doubts.append(Doubt(field=FIELD, reason=reason, text=evidence, section=label,
+                                section_index=index, start=hit.start, end=hit.end))
             continue
-        spans = split_sentences(text)
-        ends = [end for _, end in spans]
-        for hit in find_p_values(text):
-            evidence = text[hit.start:hit.end]
-            sentence_start, sentence_end = _sentence_bounds(spans, ends, hit.start)
-            reason = None
-            if hit.percent:
-                reason = "P value written as a percentage"
-            elif not 0.0 <= hit.value <= 1.0:
-                reason = f"P value {hit.value:g} outside [0, 1]"
-            elif _is_threshold(text, hit.start, hit.end, sentence_start):
-                reason = "significance threshold, not a result"
-            if reason is not None:
-                if doubts is not None:
-                    doubts.append(
-                        Doubt(field=FIELD, reason=reason, text=evidence, section=label,
-                              section_index=section_index, start=hit.start, end=hit.end)
-                    )
-                continue
-            found.append(
-                PValue(
-                    text=evidence,
-                    start=hit.start,
-                    end=hit.end,
-                    section=label,
-                    section_index=section_index,
-                    operator=hit.operator,
-                    value=hit.value,
-                    sentence=text[sentence_start:sentence_end],
-                )
-            )
-        if doubts is not None:
-            for match in P_NOT_SIGNIFICANT_RE.finditer(text):
-                doubts.append(
-                    Doubt(field=FIELD, reason="P value given as not significant, no number",
-                          text=match.group(), section=label, section_index=section_index,
-                          start=match.start(), end=match.end())
-                )
-    return found
+        found.append(PValue(text=evidence, start=hit.start, end=hit.end, section=label,
+                            section_index=index, operator=hit.operator, value=hit.value,
+                            sentence=section.sentence_text(sentence)))
+    for match in P_NOT_SIGNIFICANT_RE.finditer(text):
+        doubts.append(Doubt(field=FIELD, reason="P value given as not significant, no number",
+                            text=match.group(), section=label, section_index=index,
+                            start=match.start(), end=match.end()))
+    return found, doubts

@@ -42,7 +42,9 @@ The evidence span starts at the responders number and runs to the group size or 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from extractor.count_patterns import (
     AND_PAIR,
@@ -68,14 +70,16 @@ from extractor.count_patterns import (
     NOT_PEOPLE_BEFORE,
     PARTICIPANT_NOUN,
     PCT_N_EQUALS,
+    PEOPLE_BEFORE_N,
     X_OF_Y,
     X_PCT,
     X_SLASH_Y,
     ZERO_WORD,
     words_regex,
 )
-from extractor.extract.sample_size import extract_sample_sizes, sentences_with_kind
-from extractor.models import Article, Doubt, ResponseCount, SampleSize
+from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
+from extractor.extract.result import Extraction
+from extractor.models import Doubt, ResponseCount, SampleSize
 from extractor.numbers import NUMBER, parse_count
 
 _ZERO_RE = re.compile(rf"^{ZERO_WORD}$", re.IGNORECASE)
@@ -121,8 +125,6 @@ _RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which|whom)\s+(?:were\s+|had\s+|wa
 _GROUP_BEFORE = re.compile(
     r"\b(?:of|among|amongst|the|these|those|study\s+of|other)\s+(?:the\s+|all\s+|these\s+)?$", re.I
 )
-# "patients (n = 108) received", "Conventional-schedule regimen patients (n=108)": a group size.
-_NOUN_BEFORE_N = re.compile(rf"(?:{PARTICIPANT_NOUN})\s*[(\[,]?\s*$", re.I)
 # Words right after "x of y" that are not the people or events counted: "one of four mammography
 # registries", "65 of 70 providers" (a participant or event noun within three words is fine).
 _OF_FOLLOWER = re.compile(r"^\s+(?P<word>[a-z][a-z-]*)")
@@ -153,6 +155,9 @@ _N_EQUALS_SHARE = 0.25
 _PCT_TOLERANCE = 0.051
 
 
+TotalSource = Literal["printed", "percent", "unknown"]
+
+
 @dataclass(frozen=True)
 class _Hit:
     start: int  # responders number
@@ -161,7 +166,7 @@ class _Hit:
     responders: int
     total: int | None
     percent: float | None
-    total_source: str = "printed"
+    total_source: TotalSource = "printed"
 
 
 # A hit and the raw match it came from (start, end, text), for Doubt records.
@@ -188,7 +193,8 @@ def _notation_before(text: str, sentence_start: int, start: int) -> bool:
     return bool(NOT_COUNT_BEFORE.search(text[max(sentence_start, start - 25):start]))
 
 
-def _of_hits(text: str, s0: int, s1: int) -> list[_Found]:
+def _of_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> list[_Found]:
+    """ "12 of 13 patients", "12 (92%) of 13", "none of the 18 patients"."""
     out = []
     for m in X_OF_Y.finditer(text, s0, s1):
         responders, total = _count(m.group("n")), parse_count(m.group("total"))
@@ -215,7 +221,8 @@ def _counts_people_or_events(after: str) -> bool:
     return bool(_THING_NEAR.match(after))
 
 
-def _slash_hits(text: str, s0: int, s1: int) -> list[_Found]:
+def _slash_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> list[_Found]:
+    """ "12/13", "(57/156; 36%)"; not dates, grades, doses or fractions ("1/3 of patients")."""
     out = []
     for m in X_SLASH_Y.finditer(text, s0, s1):
         responders, total = int(m.group("n")), int(m.group("total"))
@@ -248,14 +255,16 @@ def _slash_hits(text: str, s0: int, s1: int) -> list[_Found]:
     return out
 
 
-def _pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+def _is_allocation(text: str, s0: int, s1: int) -> bool:
+    """An allocation sentence: "were randomised to bimatoprost 0.03% (n = 131) or travoprost
+    0.004% (n = 135)", where "n =" is an arm's size and the percent a concentration."""
+    return bool(_ENROLMENT_RE.search(text, s0, s1))
+
+
+def _pct_n_equals_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+    """ "1.5% (n = 46)", "(n=57, 1.8%)": the group size read back from the percent."""
     out: list[_Found] = []
-    # "405 (8.4%) were black", "79 (96%) patients received lymphedema treatment": a count with a
-    # percent that describes the sample or its treatment, not an outcome (see _describes).
-    # "were randomised to bimatoprost 0.03% (n = 131) or travoprost 0.004% (n = 135)": in an
-    # allocation sentence "n =" is an arm's size and the percent a concentration.
-    allocating = bool(_ENROLMENT_RE.search(text, s0, s1))
-    for m in PCT_N_EQUALS.finditer(text, s0, s1) if not allocating else ():
+    for m in PCT_N_EQUALS.finditer(text, s0, s1) if not _is_allocation(text, s0, s1) else ():
         group = "n" if m.group("n") else "n2"
         pct = float(m.group("pct") or m.group("pct2"))
         responders = parse_count(m.group(group))
@@ -264,8 +273,15 @@ def _pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Foun
         total = _total_from_percent(responders, pct)
         if total is None:
             continue
-        out.append((_Hit(m.start(group), m.end(group), m.end(group), responders, total, pct, "percent"),
+        out.append((_Hit(m.start(group), m.end(group), m.end(group), responders, total, pct,
+                         "percent"),
                     (m.start(), m.end(), m.group())))
+    return out
+
+
+def _pct_then_count_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+    """ "8.6% (14) of patients": a percent, then its count."""
+    out: list[_Found] = []
     for m in PCT_THEN_COUNT.finditer(text, s0, s1):
         responders = parse_count(m.group("n"))
         pct = float(m.group("pct"))
@@ -276,6 +292,13 @@ def _pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Foun
             continue
         out.append((_Hit(m.start("n"), m.end("n"), m.end("n"), responders, total, pct, "percent"),
                     (m.start(), m.end(), m.group())))
+    return out
+
+
+def _x_pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Found]:
+    """ "17 (9.1%)", "six (15.8 %) patients", "(9, 9.1%)"; "405 (8.4%) were black" is left to the
+    filters (``_describes``)."""
+    out: list[_Found] = []
     for m in X_PCT.finditer(text, s0, s1):
         responders = _count(m.group("n"))
         pct = float(m.group("pct") or m.group("pct2"))
@@ -450,7 +473,7 @@ def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Fo
         for m in pattern.finditer(text, s0, s1):
             add(m.start("n"), m.end("n"), m.start(), m.end())
     for m in N_EQUALS.finditer(text, s0, s1):
-        if not _NOUN_BEFORE_N.search(text[s0:m.start()]):
+        if not PEOPLE_BEFORE_N.search(text[s0:m.start()]):
             add(m.start("n"), m.end("n"), m.start(), m.end(), lead=m.start(), share=_N_EQUALS_SHARE)
     for m in THING_COUNT.finditer(text, s0, s1):
         add(m.start("n"), m.end("n"), m.start(), m.end())
@@ -487,77 +510,143 @@ def _arm_of(text: str, s0: int, s1: int, hit: _Hit) -> str | None:
 
 
 
-def extract_response_counts(article: Article, doubts: list[Doubt] | None = None,
-                            sample_sizes: list[SampleSize] | None = None) -> list[ResponseCount]:
-    """Every "x of y" style count of ``article``; impossible ones go to ``doubts``.
+# The shapes, tried in this order on each sentence (see the module docstring); each finds
+# (hit, raw match) pairs in ``text[s0:s1]``, given the study's largest group size.
+ShapeFinder = Callable[[str, int, int, int | None], list[_Found]]
+SHAPES: tuple[tuple[str, ShapeFinder], ...] = (
+    ("x of y", _of_hits),
+    ("x/y", _slash_hits),
+    ("percent (n = x)", _pct_n_equals_hits),
+    ("percent (x)", _pct_then_count_hits),
+    ("x (percent)", _x_pct_hits),
+    ("x without a group", _loose_hits),
+)
+# Shapes that need the group printed with the count: dropped in allocation sentences.
+_PRINTED_GROUP_SHAPES = frozenset({"x of y", "x/y"})
 
-    ``sample_sizes``: the article's participant counts when the caller already has them
-    (``extract_sample_sizes(article)``); computed here otherwise.
+
+@dataclass(frozen=True)
+class _Reading:
+    """One sentence being read: the section text, the sentence's bounds, the counts it splits
+    into parts (the wholes), and the participant counts of the section."""
+
+    text: str
+    s0: int
+    s1: int
+    wholes: frozenset[int]
+    people: frozenset[int]
+
+
+def _is_whole(reading: _Reading, hit: _Hit) -> bool:
+    """A total the sentence splits by arm, or the whole of a partition into percents."""
+    return hit.start in reading.wholes
+
+
+def _is_participant_count(reading: _Reading, hit: _Hit) -> bool:
+    """A number read as a participant count ("Thirteen patients received ...")."""
+    return hit.start in reading.people
+
+
+def _describes_sample(reading: _Reading, hit: _Hit) -> bool:
+    return _describes(reading.text, reading.s0, reading.s1, hit)
+
+
+def _is_total_split_later(reading: _Reading, hit: _Hit) -> bool:
+    """ "In 11 patients (21%), an SSI developed, 3 from the intervention and 8 from the control
+    group": a percent count the rest of the sentence splits into parts."""
+    return (hit.total_source == "percent" and hit.responders > 1
+            and _is_total_then_parts(reading.text, reading.s0, reading.s1, hit.end,
+                                     hit.responders))
+
+
+# Counts found by a shape but not outcome counts; each filter refuses a hit.
+FILTERS: tuple[Callable[[_Reading, _Hit], bool], ...] = (
+    _is_whole, _is_participant_count, _describes_sample, _is_total_split_later,
+)
+
+
+def extract_response_counts(analysed: AnalysedArticle,
+                            sample_sizes: list[SampleSize]) -> Extraction[ResponseCount]:
+    """Every "x of y" style count of the article; impossible ones are doubts.
+
+    ``sample_sizes``: the article's participant counts (``extract_sample_sizes``): they bound
+    the counts printed without their group and are themselves no outcome counts.
     """
-    texts = article.texts()
-    sizes = extract_sample_sizes(article) if sample_sizes is None else sample_sizes
     # The bound for counts printed without their group: the largest participant count the
     # abstract prints, since the chosen sample size may be one arm or a subgroup ("Serious adverse
     # events were reported in 22 and 30 patients" with 36 chosen from a subgroup sentence).
-    group_size = max((s.value for s in sizes), default=None)
+    group_size = max((s.value for s in sample_sizes), default=None)
     # Numbers read as participant counts ("Thirteen patients received ...") are not outcomes.
-    people = {(s.section_index, s.start) for s in sizes
+    people = {(s.section_index, s.start) for s in sample_sizes
               if s.chosen or (s.role != "sum_of_arms" and not _reports_outcome(s.sentence))}
     results: list[ResponseCount] = []
+    doubts: list[Doubt] = []
     concluding: set[tuple[int, int]] = set()
-    for index, (label, text) in enumerate(texts):
-        for s0, s1, kind in sentences_with_kind(label, text):
-            if kind == "background":
+    for section in analysed.sections:
+        section_people = frozenset(start for index, start in people if index == section.index)
+        for sentence in section.body:
+            if sentence.kind == "background":
                 continue  # counts of earlier studies ("in 2000 women, tamoxifen ...")
-            taken: list[tuple[int, int]] = []
-            wholes = {m.start("n") for m, _ in _splits_by_arm(text, s0, s1)}
-            of_hits = _of_hits(text, s0, s1)
-            slash_hits = _slash_hits(text, s0, s1)
-            # "only 69 randomized at least one patient (35/68 in the Visited group, 34/67 in the
-            # Non-visited group)": an allocation sentence with no outcome counts who took part.
-            sentence = text[s0:s1]
-            if _ENROLMENT_RE.search(sentence) and not _OUTCOME_RE.search(sentence):
-                of_hits, slash_hits = [], []
-            pct_hits = _pct_hits(text, s0, s1, group_size)
-            if not (_is_outcome_sentence(text[s0:s1]) or _P_VALUE_RE.search(text, s0, s1)):
-                wholes |= _partition_starts([hit for hit, _ in pct_hits]) - {
-                    hit.start for hit, _ in of_hits}
-            first = len(results)
-            for hit, (m0, m1, raw) in [
-                *of_hits,
-                *slash_hits,
-                *pct_hits,
-                *_loose_hits(text, s0, s1, group_size),
-            ]:
-                if any(a < hit.number_end and hit.start < b for a, b in taken):
-                    continue
-                if hit.start in wholes or (index, hit.start) in people or \
-                        _describes(text, s0, s1, hit) or (
-                            hit.total_source == "percent" and hit.responders > 1
-                            and _is_total_then_parts(text, s0, s1, hit.end, hit.responders)):
-                    continue
-                taken.append((hit.start, hit.end))
-                if hit.total is not None and hit.responders > hit.total:
-                    if doubts is not None:
-                        doubts.append(Doubt(
-                            field="response_counts",
-                            reason=f"{hit.responders} responders exceed the group of {hit.total}",
-                            text=raw, section=label, section_index=index, start=m0, end=m1,
-                        ))
-                    continue
-                results.append(ResponseCount(
-                    text=text[hit.start:hit.end], start=hit.start, end=hit.end, section=label,
-                    section_index=index, responders=hit.responders, total=hit.total,
-                    total_source=hit.total_source,
-                    percent=hit.percent if hit.percent is None or hit.percent <= 100 else None,
-                    arm=_arm_of(text, s0, s1, hit), sentence=text[s0:s1],
-                ))
-            concluding.update(_restatement_candidates(results[first:], kind))
+            found, rejected = _sentence_counts(section, sentence, group_size, section_people)
+            results.extend(found)
+            doubts.extend(rejected)
+            concluding.update(_restatement_candidates(found, sentence.kind))
     results.sort(key=lambda r: (r.section_index, r.start))
-    return _drop_restatements(results, concluding)
+    return Extraction(_drop_restatements(results, concluding), doubts)
 
 
-def _restatement_candidates(found: list[ResponseCount], kind: str) -> set[tuple[int, int]]:
+def _sentence_hits(text: str, s0: int, s1: int, group_size: int | None
+                   ) -> tuple[list[_Found], frozenset[int]]:
+    """Every shape's hits in shape order, and the starts of the wholes to leave out."""
+    found = {name: finder(text, s0, s1, group_size) for name, finder in SHAPES}
+    # "only 69 randomized at least one patient (35/68 in the Visited group, 34/67 in the
+    # Non-visited group)": an allocation sentence with no outcome counts who took part.
+    sentence = text[s0:s1]
+    if _ENROLMENT_RE.search(sentence) and not _OUTCOME_RE.search(sentence):
+        for name in _PRINTED_GROUP_SHAPES:
+            found[name] = []
+    wholes = {m.start("n") for m, _ in _splits_by_arm(text, s0, s1)}
+    if not (_is_outcome_sentence(sentence) or _P_VALUE_RE.search(text, s0, s1)):
+        percents = [hit for name in ("percent (n = x)", "percent (x)", "x (percent)")
+                    for hit, _ in found[name]]
+        wholes |= _partition_starts(percents) - {hit.start for hit, _ in found["x of y"]}
+    return [item for name, _ in SHAPES for item in found[name]], frozenset(wholes)
+
+
+def _sentence_counts(section: AnalysedSection, sentence: Sentence, group_size: int | None,
+                     people: frozenset[int]) -> tuple[list[ResponseCount], list[Doubt]]:
+    """The response counts of one sentence, and the counts larger than their group (doubts)."""
+    text, s0, s1 = section.text, sentence.start, sentence.end
+    hits, wholes = _sentence_hits(text, s0, s1, group_size)
+    reading = _Reading(text, s0, s1, wholes, people)
+    taken: list[tuple[int, int]] = []
+    results: list[ResponseCount] = []
+    doubts: list[Doubt] = []
+    for hit, (m0, m1, raw) in hits:
+        if any(a < hit.number_end and hit.start < b for a, b in taken):
+            continue
+        if any(refuses(reading, hit) for refuses in FILTERS):
+            continue
+        taken.append((hit.start, hit.end))
+        if hit.total is not None and hit.responders > hit.total:
+            doubts.append(Doubt(
+                field="response_counts",
+                reason=f"{hit.responders} responders exceed the group of {hit.total}",
+                text=raw, section=section.label, section_index=section.index, start=m0, end=m1,
+            ))
+            continue
+        results.append(ResponseCount(
+            text=text[hit.start:hit.end], start=hit.start, end=hit.end, section=section.label,
+            section_index=section.index, responders=hit.responders, total=hit.total,
+            total_source=hit.total_source,
+            percent=hit.percent if hit.percent is None or hit.percent <= 100 else None,
+            arm=_arm_of(text, s0, s1, hit), sentence=text[s0:s1],
+        ))
+    return results, doubts
+
+
+def _restatement_candidates(found: list[ResponseCount], kind: SectionKind
+                            ) -> set[tuple[int, int]]:
     """The counts of one sentence that may restate a finding: those without a group in the
     conclusions, or a lone count without a group or an arm outside the results ("The response
     to treatment in 12 patients was very encouraging"). Pairs ("5 VS 20") and counts beside

@@ -33,29 +33,25 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 from extractor.count_patterns import (
     ARM_CONTEXT_AFTER,
     COUNT_THEN_NOUN,
     COUNT_THEN_PARTS,
     COUNT_THEN_VERB,
-    INLINE_HEADING,
     N_EQUALS,
     NOT_PEOPLE_AFTER,
     NOT_PEOPLE_BEFORE,
     PART,
     SUBSET_AFTER,
-    count_words,
+    WHOLE_GROUP_BEFORE_N,
     words_regex,
 )
-from extractor.models import Article, Doubt, SampleSize
+from extractor.extract.result import Extraction
+from extractor.models import Doubt, SampleSize
 from extractor.numbers import parse_count
-from extractor.sentences import split_sentences
 
 THRESHOLD = 1.5
-_BACKGROUND = frozenset(count_words()["background_labels"])
-_METHODS = frozenset(count_words()["methods_labels"])
-_RESULTS = frozenset(count_words()["results_labels"])
-_CONCLUSION = frozenset(count_words()["conclusion_labels"])
 _STRONG = words_regex("enrolment_verbs_strong")
 _WEAK = words_regex("enrolment_verbs_weak")
 _SCREENING = words_regex("screening_words")
@@ -75,19 +71,10 @@ _TOTAL_BEFORE = re.compile(
 _APPROX_BEFORE = re.compile(
     r"\b(?:at\s+least|at\s+most|more\s+than|less\s+than|fewer\s+than|up\s+to|over|under)\s*$", re.I
 )
-# "Women (N = 62) living with ...", "Patients (n = 449) were randomly assigned": the n = names the
-# whole group even when arm sizes follow in the same sentence.
-# ("control (n = 63)" names an arm, so the list is narrower than PARTICIPANT_NOUN.)
-_NOUN_BEFORE_N = re.compile(
-    r"\b(?:patients|participants|subjects|women|men|adults|individuals|people|persons|volunteers|"
-    r"survivors|children|adolescents)\s*[(\[,]\s*$",
-    re.I,
-)
 # "The response to treatment in 12 patients ...": a count inside an outcome phrase.
 _OUTCOME_BEFORE = re.compile(r"\b(?:in|among)\s*$", re.I)
 # "letrozole (2583 women) or placebo (TamRT; 317 women)": counts of people listed in brackets.
 _PAREN_BEFORE = re.compile(r"[(\[]\s*(?:[^()\[\]]{0,30}[;,:]\s*)?$")
-_SECTION_WORDS = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -101,37 +88,6 @@ class _Candidate:
     noun: str
     match_start: int  # where the whole pattern starts: the "n" of "(n = 40)"
     split: bool = False  # its bracket splits it into parts: "351 women (176 ..., 175 ...)"
-
-
-def section_kind(label: str) -> str:
-    """``background``, ``methods``, ``results``, ``conclusion`` or ``other`` for a label."""
-    words = [w.lower() for w in _SECTION_WORDS.findall(label)]
-    for kind, names in (
-        ("conclusion", _CONCLUSION),
-        ("results", _RESULTS),
-        ("methods", _METHODS),
-        ("background", _BACKGROUND),
-    ):
-        if any(word in names for word in words):
-            return kind
-    return "other"
-
-
-def sentences_with_kind(label: str, text: str) -> list[tuple[int, int, str]]:
-    """Sentences of one section text with the kind of the heading they sit under.
-
-    Unlabelled abstracts often print their headings inline ("RESULTS: Thirteen patients ..."),
-    and the sentence splitter returns such a heading as a sentence of its own.
-    """
-    kind = section_kind(label)
-    out = []
-    for start, end in split_sentences(text):
-        heading = INLINE_HEADING.match(text[start:end])
-        if heading:
-            kind = section_kind(heading.group("label"))
-            continue
-        out.append((start, end, kind))
-    return out
 
 
 def _is_people_count(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -201,7 +157,7 @@ def _is_exact_count(text: str, candidate: _Candidate) -> bool:
     return not (candidate.value != 1 and _SINGULAR_NOUNS.fullmatch(last_noun))
 
 
-def _score(text: str, candidate: _Candidate, kind: str, sentence_rank: int) -> float:
+def _score(text: str, candidate: _Candidate, kind: SectionKind, sentence_rank: int) -> float:
     sentence = text[candidate.sentence_start:candidate.sentence_end]
     before = text[candidate.sentence_start:candidate.start]
     after = text[candidate.end:candidate.sentence_end]
@@ -212,7 +168,7 @@ def _score(text: str, candidate: _Candidate, kind: str, sentence_rank: int) -> f
         score += 2.0
     if candidate.split:
         score += 1.5
-    if candidate.shape == "n_equals" and _NOUN_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]):
+    if candidate.shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]):
         score += 1.0
     near = before[-60:] + " " + after[:80]
     if _STRONG.search(near):
@@ -226,13 +182,22 @@ def _score(text: str, candidate: _Candidate, kind: str, sentence_rank: int) -> f
         score -= 1.0
     if _OUTCOME_BEFORE.search(before) and _OUTCOME.search(sentence) and not _STRONG.search(sentence):
         score -= 0.5
-    score += {"methods": 0.75, "results": 0.25, "other": 0.25, "background": -2.0,
-              "conclusion": -1.5}[kind]
+    score += _SECTION_SCORE[kind]
     score -= 0.03 * min(sentence_rank, 20)  # the first counts of an abstract describe the sample
     return score
 
 
-def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, str]:
+# Where a count is printed: the methods describe the sample, the background earlier studies.
+_SECTION_SCORE: dict[SectionKind, float] = {
+    "methods": 0.75, "results": 0.25, "other": 0.25, "title": 0.25, "background": -2.0,
+    "conclusion": -1.5,
+}
+
+
+Role = Literal["total", "arm", "sum_of_arms"]
+
+
+def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, Role]:
     """``total`` or ``arm`` for each candidate of one sentence, keyed by start offset.
 
     - a count equal to the sum of two or more counts after it is the total, those are arms:
@@ -242,8 +207,9 @@ def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, str]:
       "letrozole (2583 women) or placebo (2587 women)";
     - a count followed by its group is an arm: "59 patients in the gefitinib group".
     """
-    roles = {c.start: "arm" if ARM_CONTEXT_AFTER.match(text[c.end:c.sentence_end]) else "total"
-             for c in kept}
+    roles: dict[int, Role] = {
+        c.start: "arm" if ARM_CONTEXT_AFTER.match(text[c.end:c.sentence_end]) else "total"
+        for c in kept}
     for i, candidate in enumerate(kept):
         running = 0
         for j in range(i + 1, len(kept)):
@@ -255,7 +221,7 @@ def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, str]:
                 return roles
     for shape in ("n_equals", "noun"):
         group = [c for c in kept if c.shape == shape
-                 and not (shape == "n_equals" and _NOUN_BEFORE_N.search(text[c.sentence_start:c.match_start]))
+                 and not (shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(text[c.sentence_start:c.match_start]))
                  and (shape == "n_equals" or _PAREN_BEFORE.search(text[c.sentence_start:c.start]))]
         if len(group) < 2:
             continue
@@ -274,15 +240,16 @@ class _Item:
     start: int
     end: int
     value: int
-    role: Literal["total", "arm", "sum_of_arms"]
+    role: Role
     score: float
     sentence: str
     chosen: bool = False
 
-    def to_model(self, texts: list[tuple[str, str]]) -> SampleSize:
-        label, text = texts[self.section_index]
-        return SampleSize(text=text[self.start:self.end], start=self.start, end=self.end,
-                          section=label, section_index=self.section_index, value=self.value,
+    def to_model(self, sections: tuple[AnalysedSection, ...]) -> SampleSize:
+        section = sections[self.section_index]
+        return SampleSize(text=section.text[self.start:self.end], start=self.start, end=self.end,
+                          section=section.label, section_index=self.section_index,
+                          value=self.value,
                           role=self.role, chosen=self.chosen, score=round(self.score, 3),
                           sentence=self.sentence)
 
@@ -292,30 +259,35 @@ class _Item:
 CLOSE_CALL = 0.25
 
 
-def extract_sample_sizes(article: Article, doubts: list[Doubt] | None = None) -> list[SampleSize]:
-    """Participant counts of ``article``; the chosen study total has ``chosen=True``.
+def extract_sample_sizes(analysed: AnalysedArticle) -> Extraction[SampleSize]:
+    """Participant counts of the article; the chosen study total has ``chosen=True``.
 
-    At most one item is chosen; none when no count of people scores ``THRESHOLD``. A runner-up
-    total of another value within ``CLOSE_CALL`` of the chosen one is reported in ``doubts``.
+    At most one item is chosen; none when no count of people scores ``THRESHOLD``. Doubts: a
+    runner-up total of another value within ``CLOSE_CALL`` of the chosen one.
     """
-    texts = article.texts()
     found: list[_Item] = []
-    rank = 0
-    for index, (label, text) in enumerate(texts):
-        for sentence_start, sentence_end, kind in sentences_with_kind(label, text):
-            candidates = _find_candidates(text, sentence_start, sentence_end)
-            kept = [c for c in candidates if not _is_subset(text, c) and _is_exact_count(text, c)]
-            roles = _sentence_roles(text, kept)
-            for candidate in kept:
-                score = _score(text, candidate, kind, rank)
-                if score >= THRESHOLD:
-                    found.append(_Item(index, candidate.start, candidate.end, candidate.value,
-                                       roles[candidate.start], score,
-                                       text[sentence_start:sentence_end]))
-            rank += 1
+    for section in analysed.sections:
+        for sentence in section.body:
+            found.extend(_sentence_items(section, sentence))
     _raise_totals_equal_to_a_sum(found)
-    found.extend(_choose(found, texts, doubts))
-    return [item.to_model(texts) for item in found]
+    added, doubts = _choose(found, analysed.sections)
+    found.extend(added)
+    return Extraction([item.to_model(analysed.sections) for item in found], doubts)
+
+
+def _sentence_items(section: AnalysedSection, sentence: Sentence) -> list[_Item]:
+    """The counts of people of one sentence that score at least ``THRESHOLD``, with roles."""
+    text = section.text
+    candidates = _find_candidates(text, sentence.start, sentence.end)
+    kept = [c for c in candidates if not _is_subset(text, c) and _is_exact_count(text, c)]
+    roles = _sentence_roles(text, kept)
+    items = []
+    for candidate in kept:
+        score = _score(text, candidate, sentence.kind, sentence.rank)
+        if score >= THRESHOLD:
+            items.append(_Item(section.index, candidate.start, candidate.end, candidate.value,
+                               roles[candidate.start], score, section.sentence_text(sentence)))
+    return items
 
 
 def _arms_by_sentence(found: list[_Item]) -> list[list[_Item]]:
@@ -334,26 +306,30 @@ def _raise_totals_equal_to_a_sum(found: list[_Item]) -> None:
             item.score += 2.0
 
 
-def _choose(found: list[_Item], texts: list[tuple[str, str]], doubts: list[Doubt] | None) -> list[_Item]:
-    """Mark the best total chosen; without one, return a chosen ``sum_of_arms`` item (or none)."""
+def _choose(found: list[_Item], sections: tuple[AnalysedSection, ...]
+            ) -> tuple[list[_Item], list[Doubt]]:
+    """Mark the best total chosen; without one, add a chosen ``sum_of_arms`` item (or none).
+
+    Returns the items to add and the doubts (a close runner-up total).
+    """
     totals = sorted((item for item in found if item.role == "total"),
                     key=lambda item: (-item.score, item.section_index, item.start))
     if totals:
         best = totals[0]
         best.chosen = True
         runner_up = next((item for item in totals[1:] if item.value != best.value), None)
-        if doubts is not None and runner_up is not None and best.score - runner_up.score < CLOSE_CALL:
-            label, text = texts[runner_up.section_index]
-            doubts.append(Doubt(
-                field="sample_size", reason=f"close call: chose {best.value} over {runner_up.value}",
-                text=text[runner_up.start:runner_up.end], section=label,
-                section_index=runner_up.section_index, start=runner_up.start, end=runner_up.end,
-            ))
-        return []
+        if runner_up is None or best.score - runner_up.score >= CLOSE_CALL:
+            return [], []
+        section = sections[runner_up.section_index]
+        return [], [Doubt(
+            field="sample_size", reason=f"close call: chose {best.value} over {runner_up.value}",
+            text=section.text[runner_up.start:runner_up.end], section=section.label,
+            section_index=runner_up.section_index, start=runner_up.start, end=runner_up.end,
+        )]
     for arms in _arms_by_sentence(found):
         if len(arms) >= 2:
             first, last = arms[0], arms[-1]
             return [_Item(first.section_index, first.start, last.end,
                           sum(arm.value for arm in arms), "sum_of_arms",
-                          min(arm.score for arm in arms), first.sentence, chosen=True)]
-    return []
+                          min(arm.score for arm in arms), first.sentence, chosen=True)], []
+    return [], []
