@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
+import traceback
 from pathlib import Path
 from typing import TextIO
 
 import click
+from tqdm import tqdm
 
 from extractor import __version__, pipeline, store
 from extractor.errors import ExtractorError
 from extractor.fetch import PubMedClient
-from extractor.progress import Progress
+from extractor.ids import is_pmid
 from extractor.summary import render_summary
 
-PMID_RE = re.compile(r"^[1-9][0-9]{0,8}$")
 DEFAULT_DB = "extractions.db"
 
 
@@ -61,6 +61,17 @@ def cli() -> None:
     """
 
 
+def progress_bar(total: int, label: str, enabled: bool) -> tqdm:  # type: ignore[type-arg]
+    """A progress bar on stderr with counts, rate and ETA, drawn only on a terminal."""
+    return tqdm(total=total, desc=label, unit=" records", file=sys.stderr,
+                disable=None if enabled and total > 0 else True)
+
+
+def _note(message: str) -> None:
+    """A line on stderr that does not break a progress bar being drawn."""
+    tqdm.write(message, file=sys.stderr)
+
+
 def _read_pmid_lines(stream: TextIO) -> list[str]:
     return [line.strip() for line in stream if line.strip() and not line.lstrip().startswith("#")]
 
@@ -85,7 +96,7 @@ def collect_pmids(args: tuple[str, ...], from_file: str | None) -> list[str]:
             except OSError as exc:
                 raise click.UsageError(f"cannot read --from-file {from_file}: {exc.strerror}") from exc
     for value in raw:
-        if not PMID_RE.match(value):
+        if not is_pmid(value):
             raise click.UsageError(
                 f"invalid PMID {value!r}: a PMID is a positive whole number of at most 9 digits"
             )
@@ -126,14 +137,18 @@ def _open_db(path: str) -> store.Database:
               help="NCBI API key: 10 requests/s instead of 3 [env NCBI_API_KEY].")
 @click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS",
               help="Contact e-mail sent to NCBI with every request [env NCBI_EMAIL].")
+@click.option("--debug", is_flag=True,
+              help="Show the traceback of an unexpected error (a bug) under its error line.")
 def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
-        batch_size: int, retries: int, as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
-        api_key: str | None, email: str | None) -> None:
+        batch_size: int, retries: int, as_json: bool, quiet: bool, eutils_url: str | None,
+        page_url: str | None, api_key: str | None, email: str | None, debug: bool) -> None:
     """Fetch PMIDs, extract their findings and store them (the default command).
 
     Records already in the database are not fetched again (use --force);
-    a re-run after a failure only does what is missing. Exit status: 0 all
+    a re-run after a failure only does what is missing. A record that
+    cannot be fetched, parsed, extracted or stored is named in one line
+    (and in the failures table) and the run goes on. Exit status: 0 all
     stored, 1 some PMIDs failed or were not found (the others are stored
     and the failures named), 2 usage error.
 
@@ -153,29 +168,30 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
     result = pipeline.RunResult()
     try:
         if reprocess:
-            with Progress(store.count_raw_records(db), "re-extracting", enabled=not quiet) as bar:
-                result.merge(pipeline.reprocess(db, on_progress=bar.advance))
+            with progress_bar(store.count_raw_records(db), "re-extracting", not quiet) as bar:
+                result.merge(pipeline.reprocess(db, on_progress=bar.update))
         if xml_files or html_files:
             result.merge(pipeline.run_files(db, xml_files, html_files))
         if wanted:
             if not email and not quiet and not (eutils_url or "").strip():
                 click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email",
                            err=True)
-            with Progress(len(wanted), "fetching", enabled=not quiet and len(wanted) > 1) as bar:
+            with progress_bar(len(wanted), "fetching", not quiet and len(wanted) > 1) as bar:
                 client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key,
                                       email=email, max_attempts=retries,
-                                      on_retry=None if quiet else lambda event: bar.note(str(event)))
+                                      on_retry=None if quiet else lambda event: _note(str(event)))
                 result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
-                                                batch_size=batch_size, on_progress=bar.advance))
+                                                batch_size=batch_size, on_progress=bar.update))
     except ExtractorError as exc:
-        _report(db, result, as_json, quiet)
+        _report(db, result, as_json, quiet, debug)
         raise click.ClickException(str(exc)) from exc
-    _report(db, result, as_json, quiet)
+    _report(db, result, as_json, quiet, debug)
     if not result.ok:
         sys.exit(1)
 
 
-def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool) -> None:
+def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
+            debug: bool = False) -> None:
     shown = list(dict.fromkeys([*result.stored, *result.skipped]))
     for pmid in shown:
         record = store.load_record(db, pmid)
@@ -189,13 +205,12 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
         click.echo(f"{len(result.skipped)} already stored, not fetched again (use --force to refetch)", err=True)
     if result.not_found:
         click.echo(f"Error: not found in PubMed: {', '.join(result.not_found)}", err=True)
-    by_reason: dict[str, list[str]] = {}
-    for pmid, reason in result.failed.items():
-        by_reason.setdefault(reason, []).append(pmid)
-    for reason, failed in by_reason.items():
-        # Fetch errors already name their PMIDs; per-record errors do not.
-        where = "" if any(p in reason for p in failed[:1]) else f" (PMID {', '.join(failed)})"
-        click.echo(f"Error: {reason}{where}", err=True)
+    for failure in result.failures:
+        if failure.not_found:
+            continue  # listed above
+        click.echo(f"Error: {failure.line()}", err=True)
+        if debug and not failure.expected:
+            click.echo("".join(traceback.format_exception(failure.error)).rstrip(), err=True)
 
 
 @cli.command()
@@ -231,8 +246,8 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
     if not docs:
         raise click.ClickException(f"no documents{' of split ' + split if split else ''} in the given files")
     try:
-        with Progress(len(docs), "evaluating", enabled=True) as bar:
-            report = ev.evaluate(docs, progress=bar.advance)
+        with progress_bar(len(docs), "evaluating", True) as bar:
+            report = ev.evaluate(docs, progress=bar.update)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(ev.render_table(report))

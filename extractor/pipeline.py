@@ -3,6 +3,11 @@
 No printing here: progress and problems go to the caller through ``RunResult`` and an
 optional ``on_progress`` callback. Every record is stored as soon as it is extracted, so a
 failure later in the run never loses what was already done.
+
+Each record is isolated: whatever goes wrong while parsing, extracting or storing one record
+(a ``ParseError``, a bug in an extractor, a database error) is caught at the record's boundary,
+recorded as a ``Failure`` with its stage (also in the ``failures`` table), and the run goes on
+with the next record. A fetch that fails after its retries fails every PMID it asked for.
 """
 
 from __future__ import annotations
@@ -10,16 +15,52 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
+from extractor import store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
 from extractor.extract import build_record
-from extractor.fetch import PubMedClient
-from extractor.models import Article, ArticleRecord
+from extractor.fetch import PubMedClient, describe_pmids
+from extractor.models import Article
 from extractor.parse_html import parse_page_html
 from extractor.parse_xml import parse_article_xml, parse_efetch_records
-from extractor import store
 
 ProgressCallback = Callable[[int], None]
+Stage = Literal["fetch", "parse", "extract", "store"]
+Parser = Callable[[bytes], Article]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why the PMIDs of one failure were not stored: the stage and the error.
+
+    One fetch error fails every PMID of its request, so a failure holds several PMIDs; a
+    record's own failure (parse, extract, store) holds one. ``where`` names an input file
+    that could not be read as records at all (then ``pmids`` is empty).
+    """
+
+    stage: Stage
+    error: Exception
+    pmids: tuple[str, ...] = ()
+    where: str | None = None
+
+    @property
+    def not_found(self) -> bool:
+        return isinstance(self.error, PMIDNotFound)
+
+    @property
+    def expected(self) -> bool:
+        """False for a programming error (not one of this package's own errors)."""
+        return isinstance(self.error, ExtractorError)
+
+    def line(self) -> str:
+        """One line for the user, naming the PMIDs (or the file) once."""
+        if self.where is not None:
+            return f"{self.where}: {self.error}"
+        if self.not_found or (self.stage == "fetch" and self.expected):
+            return str(self.error)  # names its PMIDs already
+        kind = "" if self.expected else f"{type(self.error).__name__}: "
+        return f"{describe_pmids(self.pmids)}: {self.stage} failed: {kind}{self.error}"
 
 
 @dataclass
@@ -29,55 +70,79 @@ class RunResult:
     stored: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[str]:
+        """PMIDs that failed for another reason than not being found."""
+        return [pmid for f in self.failures if not f.not_found for pmid in f.pmids]
 
     @property
     def ok(self) -> bool:
-        return not self.not_found and not self.failed
+        return not self.failures
 
-    def merge(self, other: "RunResult") -> None:
+    def merge(self, other: RunResult) -> None:
         self.stored.extend(other.stored)
         self.skipped.extend(other.skipped)
         self.not_found.extend(other.not_found)
-        self.failed.update(other.failed)
+        self.failures.extend(other.failures)
 
 
 def _noop(_: int) -> None:
     return None
 
 
-def _fail(db: store.Database, result: RunResult, pmid: str, stage: str, error: ExtractorError) -> None:
-    """Note a failure in the run's result and in the ``failures`` table (for Datasette)."""
+def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: Stage,
+          error: Exception) -> None:
+    """Note a failure in the run's result and in the ``failures`` table (for Datasette).
+
+    The table is written on a best-effort basis: when the database itself is what failed, the
+    failure is still in the result and reported.
+    """
+    pmids = tuple(pmids)
+    result.failures.append(Failure(stage, error, pmids))
     if isinstance(error, PMIDNotFound):
-        result.not_found.append(pmid)
-    else:
-        result.failed[pmid] = str(error)
-    store.save_failure(db, pmid, stage, error)
+        result.not_found.extend(pmids)
+    for pmid in pmids:
+        try:
+            store.save_failure(db, pmid, stage, error)
+        except ExtractorError:
+            continue
 
 
-def store_article(db: store.Database, article: Article, raw: bytes, source: str) -> ArticleRecord:
-    """Extract findings from a parsed article and store both (raw record included)."""
-    record = build_record(article)
-    store.save_record(db, record, raw=raw, source=source)
-    return record
+def process_record(db: store.Database, result: RunResult, pmid: str, raw: bytes, source: str,
+                   parse: Parser) -> None:
+    """Keep the raw record, then parse, extract and store it; any failure is recorded with its
+    stage and the run goes on (the record boundary). A deleted record is not found."""
+    stage: Stage = "store"
+    try:
+        store.save_raw(db, pmid, raw, source)
+        stage = "parse"
+        article = parse(raw)
+        if article.kind == "deleted":
+            stage = "fetch"
+            raise PMIDNotFound(pmid)
+        stage = "extract"
+        record = build_record(article)
+        stage = "store"
+        store.save_record(db, record, raw=raw, source=source)
+    except Exception as error:  # noqa: BLE001 - the record boundary: every error is recorded
+        if stage == "parse" and isinstance(error, ParseError):
+            error = ParseError(f"could not parse record: {error}")
+        _fail(db, result, [pmid], stage, error)
+        return
+    result.stored.append(pmid)
 
 
 def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunResult) -> list[str]:
-    """Parse every record of an efetch ``PubmedArticleSet`` and store it; returns PMIDs seen."""
+    """Parse every record of an efetch ``PubmedArticleSet`` and store it; returns PMIDs seen.
+
+    Raises ``ParseError`` when the answer as a whole is not a ``PubmedArticleSet``.
+    """
     seen: list[str] = []
     for pmid, record_xml in parse_efetch_records(xml):
         seen.append(pmid)
-        store.save_raw(db, pmid, record_xml, source)
-        try:
-            article = parse_article_xml(record_xml)
-        except ParseError as exc:
-            _fail(db, result, pmid, "parse", ParseError(f"could not parse record: {exc}"))
-            continue
-        if article.kind == "deleted":
-            _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
-            continue
-        store_article(db, article, record_xml, source)
-        result.stored.append(pmid)
+        process_record(db, result, pmid, record_xml, source, parse_article_xml)
     return seen
 
 
@@ -99,72 +164,73 @@ def run_pmids(
         wanted = [p for p in wanted if p not in done]
         on_progress(len(result.skipped))
     if source == "page":
-        for pmid in wanted:
-            try:
-                html = client.fetch_page(pmid)
-                store.save_raw(db, pmid, html, "page")
-                store_article(db, parse_page_html(html, pmid=pmid), html, "page")
-                result.stored.append(pmid)
-            except ExtractorError as exc:
-                _fail(db, result, pmid, "fetch", exc)
-            on_progress(1)
+        _run_pages(db, client, wanted, result, on_progress)
         return result
     for batch in client.fetch_efetch_batches(wanted, batch_size=batch_size):
-        if batch.error is not None:
-            for pmid in batch.pmids:
-                _fail(db, result, pmid, "fetch", batch.error)
+        if batch.error is not None or batch.xml is None:
+            _fail(db, result, batch.pmids, "fetch",
+                  batch.error or ExtractorError(f"no answer for {describe_pmids(batch.pmids)}"))
             on_progress(len(batch.pmids))
             continue
         try:
             seen = set(store_efetch_xml(db, batch.xml, "efetch", result))
         except ParseError as exc:
-            for pmid in batch.pmids:
-                _fail(db, result, pmid, "parse", ParseError(f"could not parse efetch answer: {exc}"))
+            _fail(db, result, batch.pmids, "parse",
+                  ParseError(f"could not parse the efetch answer for "
+                             f"{describe_pmids(batch.pmids)}: {exc}"))
             seen = set(batch.pmids)
-        for pmid in batch.pmids:
-            if pmid not in seen:
-                _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
+        missing = [pmid for pmid in batch.pmids if pmid not in seen]
+        for pmid in missing:
+            _fail(db, result, [pmid], "fetch", PMIDNotFound(pmid))
         on_progress(len(batch.pmids))
     return result
 
 
+def _run_pages(db: store.Database, client: PubMedClient, pmids: list[str], result: RunResult,
+               on_progress: ProgressCallback) -> None:
+    for pmid in pmids:
+        try:
+            html = client.fetch_page(pmid)
+        except ExtractorError as exc:
+            _fail(db, result, [pmid], "fetch", exc)
+        else:
+            process_record(db, result, pmid, html, "page",
+                           lambda raw, pmid=pmid: parse_page_html(raw, pmid=pmid))
+        on_progress(1)
+
+
 def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterable[Path]) -> RunResult:
-    """Offline inputs: efetch XML files (any number of records) and saved PubMed pages."""
+    """Offline inputs: efetch XML files (any number of records) and saved PubMed pages.
+
+    A file that cannot be read as records is a failure naming the file; the next file is
+    still read.
+    """
     result = RunResult()
     for path in xml_files:
         try:
             store_efetch_xml(db, path.read_bytes(), "xml-file", result)
-        except ParseError as exc:
-            raise ParseError(f"{path}: {exc}") from exc
+        except (OSError, ParseError) as exc:
+            result.failures.append(Failure("parse", exc, where=str(path)))
     for path in html_files:
-        html = path.read_bytes()
         try:
+            html = path.read_bytes()
             article = parse_page_html(html)
-        except ParseError as exc:
-            raise ParseError(f"{path}: {exc}") from exc
-        store.save_raw(db, article.pmid, html, "html-file")
-        store_article(db, article, html, "html-file")
-        result.stored.append(article.pmid)
+        except (OSError, ParseError) as exc:
+            result.failures.append(Failure("parse", exc, where=str(path)))
+            continue
+        # parsed already: the PMID is only known from the page
+        process_record(db, result, article.pmid, html, "html-file", lambda _, a=article: a)
     return result
 
 
 def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunResult:
     """Re-extract every stored raw record with the current extractor; no network."""
     result = RunResult()
-    for pmid, source, raw in list(store.iter_raw_records(db)):
-        try:
-            if source in ("page", "html-file"):
-                article = parse_page_html(raw, pmid=pmid)
-            else:
-                article = parse_article_xml(raw)
-        except ParseError as exc:
-            _fail(db, result, pmid, "parse", ParseError(f"could not parse stored record: {exc}"))
-            on_progress(1)
-            continue
-        if article.kind == "deleted":
-            _fail(db, result, pmid, "fetch", PMIDNotFound(pmid))
+    for pmid, source, raw in store.iter_raw_records(db):
+        if source in ("page", "html-file"):
+            process_record(db, result, pmid, raw, source,
+                           lambda data, pmid=pmid: parse_page_html(data, pmid=pmid))
         else:
-            store_article(db, article, raw, source)
-            result.stored.append(pmid)
+            process_record(db, result, pmid, raw, source, parse_article_xml)
         on_progress(1)
     return result

@@ -249,3 +249,82 @@ def test_missing_contact_email_is_noted_only_for_real_ncbi(ncbi_stub, tmp_path: 
     assert "NCBI_EMAIL" not in with_email.stderr
     quiet = run([WORKED, "--db", str(tmp_path / "c.db"), "-q"])
     assert quiet.stderr == ""
+
+
+# --- one bad record never stops the run ----------------------------------------------------
+
+
+@pytest.fixture
+def failing_p_values(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The P value extractor raises a programming error on one PMID (12091962) only."""
+    from extractor import extract
+
+    real = extract.extract_p_values
+    failing_pmid = "12091962"
+
+    def extract_p_values(analysed):  # type: ignore[no-untyped-def]
+        if analysed.article.pmid == failing_pmid:
+            raise ZeroDivisionError("division by zero")
+        return real(analysed)
+
+    monkeypatch.setattr(extract, "extract_p_values", extract_p_values)
+    return failing_pmid
+
+
+def test_an_extractor_raising_on_one_record_fails_that_record_only(
+        failing_p_values: str, tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    # pubmed1.xml holds 12091962 (first) and 9997; pubmed2.xml two more records
+    result = run(["--xml", str(FIXTURES / "pubmed_xml" / "pubmed1.xml"),
+                  "--xml", str(FIXTURES / "pubmed_xml" / "pubmed2.xml"), "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    assert rows(db, "select pmid from articles order by cast(pmid as integer)") == [
+        ("9997",), ("11700088",), ("11748933",)]
+    assert rows(db, "select pmid, stage, error, message from failures") == [
+        (failing_p_values, "extract", "ZeroDivisionError", "division by zero")]
+    assert result.stderr.splitlines() == [
+        f"Error: PMID {failing_p_values}: extract failed: ZeroDivisionError: division by zero"]
+    assert "Traceback" not in result.output
+    # its raw record is kept: once the bug is fixed, --reprocess rebuilds it offline
+    assert rows(db, f"select count(*) from raw_records where pmid = '{failing_p_values}'") == [(1,)]
+
+
+def test_debug_shows_the_traceback_of_a_programming_error(failing_p_values: str,
+                                                          tmp_path: Path) -> None:
+    result = run(["--xml", str(FIXTURES / "pubmed_xml" / "pubmed1.xml"),
+                  "--db", str(tmp_path / "t.db"), "-q", "--debug"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (f"Error: PMID {failing_p_values}: extract failed: ZeroDivisionError: "
+                        "division by zero")
+    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[-1] == "ZeroDivisionError: division by zero"
+
+
+def test_a_page_for_another_pmid_fails_at_the_parse_stage(ncbi_env, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    # the stub answers for WORKED with the page of PMID 31588070
+    (pages / f"{WORKED}.html").write_bytes((FIXTURES / "pages" / "31588070.html").read_bytes())
+    (pages / "38513076.html").write_bytes((FIXTURES / "pages" / "38513076.html").read_bytes())
+    ncbi_env.pages_dir = pages
+    db = tmp_path / "t.db"
+    result = run(["--source", "page", WORKED, "38513076", "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    assert rows(db, "select pmid from articles") == [("38513076",)]
+    assert rows(db, "select pmid, stage, error from failures") == [(WORKED, "parse", "ParseError")]
+    assert result.stderr.splitlines() == [
+        f"Error: PMID {WORKED}: parse failed: could not parse record: page is for PMID "
+        f"31588070, expected {WORKED}"]
+
+
+def test_a_malformed_file_does_not_stop_the_next_one(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<PubmedArticleSet><PubmedArticle>")
+    db = tmp_path / "t.db"
+    result = run(["--xml", str(bad), "--xml", str(FIXTURES / "pubmed_xml" / "pubmed1.xml"),
+                  "--db", str(db), "-q"])
+    assert result.exit_code == 1
+    assert rows(db, "select pmid from articles order by pmid") == [("12091962",), ("9997",)]
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: {bad}: malformed XML")

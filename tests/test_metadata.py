@@ -205,7 +205,7 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("metadata") / f"{DB_NAME}.db"
     db = store.open_db(path)
     result = pipeline.run_files(db, FIXTURE_FILES, [])
-    assert result.failed == {}
+    assert result.failed == []
     assert {"17638731", "999000002", "999000004"} <= set(result.stored)
     store.save_record(db, doubtful_record(), raw=None, source="xml-file")
     db.close()
