@@ -30,6 +30,8 @@ Matching rules:
   (greedy by end offset, which is optimal for intervals), so lenient counts are never below the
   strict ones. Precision = right predictions / predictions, recall = matched gold / gold,
   F1 = their harmonic mean. All counts are summed over the documents of a corpus (micro average).
+  For condition fields, *MeSH ID* is the share of strict matches whose gold span has a ``mesh``
+  ID (the first span at those offsets) that the prediction's identifier equals.
 - ``sample_size``: scored on the documents with at least one gold ``sample_size`` span whose
   ``value`` is not null. A document is correct when the chosen total equals one of those values.
   accuracy = correct / those documents; coverage = documents with an answer / those documents;
@@ -53,7 +55,6 @@ are 0.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import textwrap
@@ -64,19 +65,21 @@ from typing import Any, Literal
 
 from extractor import __version__
 from extractor.errors import ExtractorError
-from extractor.ids import is_pmid
 from extractor.gold import MENTION_FIELDS, GoldDoc, GoldSpan
-from extractor.models import Article, Evidence, Findings, Section
+from extractor.ids import is_pmid
+from extractor.models import Article, Evidence, Findings, Mention, Section
 from extractor.sentences import sentence_at
 from extractor.text import map_chars
 
 ExtractFn = Callable[[Article], Findings]
-ProgressFn = Callable[[int], None]
+ProgressFn = Callable[[int], object]
 ErrorKind = Literal["false_positive", "false_negative", "boundary"]
 
 PLACEHOLDER_PMID = "1"
 # Fields a corpus may annotate but the extractor does not aim at (shown with a note).
 NOT_TARGETS = frozenset({"interventions"})
+# Mention fields whose predictions carry MeSH IDs, checked against the gold ``mesh`` IDs.
+MESH_FIELDS = frozenset({"diseases", "conditions"})
 # Table order of the fields.
 FIELD_ORDER = ("chemicals", "diseases", "conditions", "interventions", "sample_size",
                "arm_sizes", "responders", "p_values")
@@ -116,6 +119,7 @@ class Span:
     text: str
     value: float | None = None
     operator: str | None = None
+    identifier: str | None = None
 
 
 def _span(doc: GoldDoc, ev: Evidence, value: float | None = None,
@@ -127,7 +131,9 @@ def _span(doc: GoldDoc, ev: Evidence, value: float | None = None,
     end = start + (ev.end - ev.start)
     if map_chars(doc.text[start:end]) != ev.text:
         raise EvaluationError(f"{doc.id}: prediction {ev.text!r} is not at {start}-{end} of TEXT")
-    return Span(start=start, end=end, text=doc.text[start:end], value=value, operator=operator)
+    identifier = ev.identifier if isinstance(ev, Mention) else None
+    return Span(start=start, end=end, text=doc.text[start:end], value=value, operator=operator,
+                identifier=identifier)
 
 
 def _unique(spans: Iterable[Span]) -> list[Span]:
@@ -271,6 +277,10 @@ class MentionScore:
     strict_tp: int = 0
     lenient_tp: int = 0
     target: bool = True
+    # condition fields: strict matches whose gold span has a MeSH ID, and those whose
+    # prediction carries that same ID
+    identifier_checked: int = 0
+    identifier_right: int = 0
 
     def strict(self) -> Prf:
         return prf(self.strict_tp, self.gold, self.strict_tp, self.predicted)
@@ -437,6 +447,11 @@ def _score_mentions(corpus: CorpusReport, name: str, score: MentionScore, doc: G
     score.predicted += len(pred)
     score.strict_tp += len(strict)
     score.lenient_tp += len(lenient)
+    if name in MESH_FIELDS:
+        with_id = [(gold[i].identifier, pred[j].identifier) for i, j in strict
+                   if gold[i].identifier]
+        score.identifier_checked += len(with_id)
+        score.identifier_right += sum(g == p for g, p in with_id)
     matched_gold = {i for i, _ in lenient}
     matched_pred = {j for _, j in lenient}
     for j, p in enumerate(pred):
@@ -551,13 +566,19 @@ def _row(name: str, scoring: str, gold: int, pred: int, tp: int, fp: int, fn: in
 def _field_rows(name: str, score: FieldScore) -> list[str]:
     label = name + ("*" if isinstance(score, MentionScore) and not score.target else "")
     if isinstance(score, MentionScore):
-        return [
+        rows = [
             _row(label, "strict", score.gold, score.predicted, score.strict_tp,
                  score.predicted - score.strict_tp, score.gold - score.strict_tp, score.strict()),
             _row("", "overlap", score.gold, score.predicted, score.lenient_tp,
                  score.predicted - score.lenient_tp, score.gold - score.lenient_tp,
                  score.lenient()),
         ]
+        if score.identifier_checked:
+            rows.append(f"{'':<15}{'MeSH ID':<17}"
+                        f"{_fmt(_ratio(score.identifier_right, score.identifier_checked)):>7}   "
+                        f"{score.identifier_right} of {score.identifier_checked} strict matches "
+                        f"carry the gold MeSH ID")
+        return rows
     if isinstance(score, SampleSizeScore):
         return [
             f"{label:<15}{'accuracy':<17}{_fmt(score.accuracy):>7}   "
@@ -650,6 +671,9 @@ def field_to_json(name: str, score: FieldScore) -> dict[str, Any]:
                        "fn": score.gold - score.strict_tp, **_prf_json(score.strict())},
             "lenient": {"tp": score.lenient_tp, "fp": score.predicted - score.lenient_tp,
                         "fn": score.gold - score.lenient_tp, **_prf_json(score.lenient())},
+            "identifier": {"checked": score.identifier_checked,
+                           "right": score.identifier_right,
+                           "agreement": _ratio(score.identifier_right, score.identifier_checked)},
         }
     if isinstance(score, SampleSizeScore):
         return {

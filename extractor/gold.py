@@ -46,12 +46,14 @@ class GoldFormatError(ExtractorError):
 
 @dataclass(frozen=True)
 class GoldSpan:
-    """One annotated span; ``value`` is the stated count (count fields only, may be None)."""
+    """One annotated span; ``value`` is the stated count (count fields only, may be None);
+    ``identifier`` the corpus's concept ID of a mention (its ``mesh`` key), when it gives one."""
 
     text: str
     start: int
     end: int
     value: int | None = None
+    identifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def load_gold(paths: Iterable[Path], split: str | None = None) -> list[GoldDoc]:
 def read_gold(path: Path) -> Iterator[GoldDoc]:
     """The documents of one gold file; blank lines are skipped."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below; open errors named apart
     except OSError as exc:
         raise GoldFormatError(str(path), None, f"cannot read file: {exc.strerror or exc}") from exc
     with handle:
@@ -140,8 +142,9 @@ def _parse_span(span: Any, text: str, where: str, fail: _Fail) -> GoldSpan:
         raise fail(f"{where} must be an object")
     start, end, span_text = span.get("start"), span.get("end"), span.get("text")
     # bool is an int subclass: reject true/false explicitly.
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+    if not (_is_int(start) and _is_int(end)):
         raise fail(f"{where}: 'start' and 'end' must be integers")
+    assert isinstance(start, int) and isinstance(end, int)  # for the type checker
     if not isinstance(span_text, str):
         raise fail(f"{where}: 'text' must be a string")
     if not 0 <= start <= end <= len(text):
@@ -151,7 +154,14 @@ def _parse_span(span: Any, text: str, where: str, fail: _Fail) -> GoldSpan:
     value = span.get("value")
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
         raise fail(f"{where}: 'value' must be an integer or null")
-    return GoldSpan(text=span_text, start=start, end=end, value=value)
+    identifier = span.get("mesh")
+    if identifier is not None and not isinstance(identifier, str):
+        raise fail(f"{where}: 'mesh' must be a string or null")
+    return GoldSpan(text=span_text, start=start, end=end, value=value, identifier=identifier)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _required_str(record: dict[str, Any], key: str, fail: _Fail) -> str:

@@ -201,15 +201,17 @@ def _british(variant: str) -> str:
 # --- the two vocabularies as matchers ----------------------------------------------------------
 
 
-def drug_variants() -> dict[str, str]:
+def drug_variants(stop_trees: tuple[str, ...] | None = None) -> dict[str, str]:
     """Variant -> key of the drug vocabulary, before the stop lists: the package's variants
-    less the records whose every MeSH tree is stopped, plus the hand-written extras."""
+    less the records whose every MeSH tree is under ``stop_trees`` (default: the prefixes of
+    ``data/drug_stop_trees.txt``), plus the hand-written extras."""
     data = load_package_dictionary(DRUG_PACKAGE, DRUG_FILE)
     records = data["drug_canonical_to_data"]
     variants = vocabulary_variants(data["drug_variant_to_canonical"], records)
     # Whole classes the chemical annotators never mark (enzymes, receptors and other proteins,
     # pharmacologic actions such as "analgesic"), by MeSH tree prefix; learned on train.
-    stop_trees = tuple(read_word_list("drug_stop_trees.txt"))
+    if stop_trees is None:
+        stop_trees = tuple(read_word_list("drug_stop_trees.txt"))
     if stop_trees:
         variants = {
             variant: key for variant, key in variants.items()

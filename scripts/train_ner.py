@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    python scripts/train_ner.py --gold /work/shared/gold --out extractor/data/ner_model --final
+    python scripts/train_ner.py --gold ../shared/gold --out extractor/data/ner_model --final
 
 Trains on the gold TRAIN splits, prints strict and lenient dev P/R/F1 per corpus and entity
 type, then (with ``--final``) retrains on train + dev with the same settings and writes
@@ -16,7 +16,6 @@ rebuilt from the installed dictionary packages first, and the features use it.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import sys
 import tempfile
@@ -29,9 +28,10 @@ import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractor import ner  # noqa: E402
-from extractor.text import map_chars  # noqa: E402
-from extractor.tokens import tokenize  # noqa: E402
+from extractor import ner
+from extractor.gold import read_gold
+from extractor.text import map_chars
+from extractor.tokens import tokenize
 
 # corpus -> gold keys annotated there, as our labels
 CORPUS_LABELS = {
@@ -53,19 +53,13 @@ class Doc:
 def load_docs(gold_dir: Path, splits: Sequence[str]) -> list[Doc]:
     docs = []
     for corpus, keys in CORPUS_LABELS.items():
-        with open(gold_dir / f"{corpus}.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                record = json.loads(line)
-                if record["split"] not in splits:
-                    continue
-                title, abstract = record["title"], record["abstract"]
-                # as find_entities sees it: look-alikes mapped one for one, offsets unchanged
-                text = map_chars(f"{title} {abstract}" if title else abstract)
-                gold = {
-                    label: [(s["start"], s["end"]) for s in record["annotations"][key]]
-                    for key, label in keys.items()
-                }
-                docs.append(Doc(corpus, record["split"], text, gold))
+        for doc in read_gold(gold_dir / f"{corpus}.jsonl"):
+            if doc.split not in splits:
+                continue
+            # as find_entities sees it: look-alikes mapped one for one, offsets unchanged
+            gold = {label: [(s.start, s.end) for s in doc.annotations[key]]
+                    for key, label in keys.items()}
+            docs.append(Doc(corpus, doc.split, map_chars(doc.text), gold))
     return docs
 
 

@@ -15,13 +15,31 @@ from pathlib import Path
 import pytest
 
 from extractor.evaluate import (
-    EvaluationError, HitScore, MentionScore, Report, SampleSizeScore, build_article,
-    evaluate, match_overlap, match_strict, parse_p_text, render_errors, render_table,
-    report_to_json, text_offset,
+    EvaluationError,
+    HitScore,
+    MentionScore,
+    Report,
+    SampleSizeScore,
+    build_article,
+    evaluate,
+    match_overlap,
+    match_strict,
+    parse_p_text,
+    render_errors,
+    render_table,
+    report_to_json,
+    text_offset,
 )
 from extractor.gold import GoldDoc, GoldSpan, load_gold
 from extractor.models import (
-    Article, Condition, Drug, Findings, Mention, PValue, ResponseCount, SampleSize,
+    Article,
+    Condition,
+    Drug,
+    Findings,
+    Mention,
+    PValue,
+    ResponseCount,
+    SampleSize,
 )
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -486,3 +504,21 @@ def test_real_extractor_smoke() -> None:
     report = evaluate(docs)
     assert [c.documents for c in report.corpora.values()] == [3, 5]
     assert "toy_trials" in render_table(report)
+
+
+def test_mesh_id_agreement_of_condition_mentions(tmp_path: Path) -> None:
+    # BC5CDR-style gold: two disease spans with MeSH IDs; the extractor names both (strict
+    # matches), with the right ID for hypertension and its own ID for the made-up one.
+    line = {
+        "id": "toy:1", "pmid": "1", "corpus": "toy", "split": "dev", "title": "",
+        "abstract": "Hypertension and psoriasis.",
+        "annotations": {"diseases": [
+            {"text": "Hypertension", "start": 0, "end": 12, "mesh": "D006973"},
+            {"text": "psoriasis", "start": 17, "end": 26, "mesh": "D999999"},
+        ]},
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    score = evaluate(load_gold([path])).corpora["toy"].fields["diseases"]
+    assert isinstance(score, MentionScore)
+    assert (score.strict_tp, score.identifier_checked, score.identifier_right) == (2, 2, 1)
