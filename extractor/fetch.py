@@ -277,9 +277,8 @@ class PubMedClient:
         if what == "page" and status == 404:
             raise PMIDNotFound(pmids[0])
         reason = f"HTTP {status}"
-        if status not in RETRY_STATUSES:
-            if message := _NCBI_ERROR.search(body):
-                reason += ": " + message.group(1).decode("utf-8", "replace").strip()
+        if status not in RETRY_STATUSES and (message := _NCBI_ERROR.search(body)):
+            reason += ": " + message.group(1).decode("utf-8", "replace").strip()
         return None, _Failure(reason, status, status in RETRY_STATUSES)
 
 

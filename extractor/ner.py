@@ -17,19 +17,20 @@ edges, overlaps resolved (longer span wins), and mentions propagated over the wh
 abbreviations defined after a mention ("cyclophosphamide (CP)") and repeats of tagged names.
 
 Tokens are those of ``extractor.tokens`` (runs of letters, runs of digits, every other
-character alone), which puts every BC5CDR span boundary on a token boundary. Features describe the token, its whitespace-delimited "chunk"
-(``[3H]-naloxone``), its neighbours, and whether it lies inside a dictionary name.
+character alone), which puts every BC5CDR span boundary on a token boundary. Features describe
+the token, its whitespace-delimited "chunk" (``[3H]-naloxone``), its neighbours, and whether it
+lies inside a dictionary name.
 """
 
 from __future__ import annotations
 
 import bz2
-from bisect import bisect_left
 import lzma
 import pickle
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pycrfsuite
@@ -155,6 +156,7 @@ def lexicon_token_sets() -> dict[str, frozenset[str]]:
     try:
         with path.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as handle:
             for line in handle:
+                assert isinstance(line, str)  # text mode
                 kind, _, key = line.rstrip("\n").partition("\t")
                 found.setdefault(kind, set()).add(key)
     except (FileNotFoundError, lzma.LZMAError) as exc:
@@ -306,7 +308,7 @@ def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
     """
     spans: list[Span] = []
     current: list[int | str] | None = None
-    for (start, end), tag in zip(tokens, tags):
+    for (start, end), tag in zip(tokens, tags, strict=True):
         prefix, _, label = tag.partition("-")
         if prefix == "I" and current is not None and current[2] == label:
             current[1] = end
@@ -325,7 +327,7 @@ def spans_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> list[Span]:
 _MODEL_BYTES: dict[str, bytes] = {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tagger(label: str) -> pycrfsuite.Tagger:
     name = MODEL_FILES[label]
     try:
@@ -533,7 +535,7 @@ def find_entities_with(
     look-alikes are mapped first (``map_chars``: one character for one, so offsets and
     tokens hold). ``tokens``: the tokens of ``text`` when the caller has them already.
     """
-    taggers = taggers if taggers is not None else {label: None for label in LABELS}
+    taggers = taggers if taggers is not None else dict.fromkeys(LABELS)
     text = map_chars(text)
     spans = list((tokens or tokenize(text)).spans)
     if not spans:

@@ -22,8 +22,15 @@ has no NLM category, so ``Section.category`` is ``None``. What the page does not
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import (
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 
 from extractor.errors import ParseError
 from extractor.ids import is_pmid

@@ -88,7 +88,7 @@ def parse_xml_root(xml: bytes | str) -> etree._Element:
         raise ParseError("malformed XML: no root element")
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None:
-        declared = [entity.name for entity in dtd.iterentities()]
+        declared = [entity.name or "" for entity in dtd.iterentities()]
         if declared:
             raise ParseError(
                 "XML declares entities (" + ", ".join(declared[:5]) + "); refused: "
@@ -218,7 +218,7 @@ def parse_pmid(record: etree._Element) -> str:
     element = _citation(record).find("PMID")
     pmid = normalize_text(element.itertext()) if element is not None else ""
     if not is_pmid(pmid):
-        raise ParseError(f"<{record.tag}> without a valid PMID (found {pmid!r})")
+        raise ParseError(f"<{_local_name(record)}> without a valid PMID (found {pmid!r})")
     return pmid
 
 
@@ -413,7 +413,8 @@ RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 def parse_article(record: etree._Element) -> Article:
     """One ``<PubmedArticle>`` or ``<PubmedBookArticle>`` element -> ``Article``."""
     if record.tag not in RECORD_TAGS:
-        raise ParseError(f"expected <PubmedArticle> or <PubmedBookArticle>, got <{record.tag}>")
+        raise ParseError(
+            f"expected <PubmedArticle> or <PubmedBookArticle>, got <{_local_name(record)}>")
     return Article(
         pmid=parse_pmid(record),
         title=parse_title(record),
@@ -440,7 +441,8 @@ def _record_elements(root: etree._Element) -> Iterator[etree._Element]:
     if root.tag not in ("PubmedArticleSet", "PubmedBookArticleSet"):
         error = normalize_text(root.findtext(".//ERROR") or "")
         detail = f": {error}" if error else ""
-        raise ParseError(f"not a PubMed efetch answer: root element <{root.tag}>{detail}")
+        raise ParseError(
+            f"not a PubMed efetch answer: root element <{_local_name(root)}>{detail}")
     for child in root:
         if isinstance(child.tag, str) and child.tag in (*RECORD_TAGS, "DeleteCitation"):
             yield child

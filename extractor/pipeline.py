@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +26,7 @@ from extractor.models import Article
 from extractor.parse_html import parse_page_html
 from extractor.parse_xml import parse_article_xml, parse_efetch_records
 
-ProgressCallback = Callable[[int], None]
+ProgressCallback = Callable[[int], object]
 Stage = Literal["fetch", "parse", "extract", "store"]
 Parser = Callable[[bytes], Article]
 
@@ -194,8 +195,7 @@ def _run_pages(db: store.Database, client: PubMedClient, pmids: list[str], resul
         except ExtractorError as exc:
             _fail(db, result, [pmid], "fetch", exc)
         else:
-            process_record(db, result, pmid, html, "page",
-                           lambda raw, pmid=pmid: parse_page_html(raw, pmid=pmid))
+            process_record(db, result, pmid, html, "page", partial(parse_page_html, pmid=pmid))
         on_progress(1)
 
 
@@ -219,8 +219,15 @@ def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterabl
             result.failures.append(Failure("parse", exc, where=str(path)))
             continue
         # parsed already: the PMID is only known from the page
-        process_record(db, result, article.pmid, html, "html-file", lambda _, a=article: a)
+        process_record(db, result, article.pmid, html, "html-file", _already(article))
     return result
+
+
+def _already(article: Article) -> Parser:
+    def parsed(_: bytes) -> Article:
+        return article
+
+    return parsed
 
 
 def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunResult:
@@ -228,8 +235,7 @@ def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunR
     result = RunResult()
     for pmid, source, raw in store.iter_raw_records(db):
         if source in ("page", "html-file"):
-            process_record(db, result, pmid, raw, source,
-                           lambda data, pmid=pmid: parse_page_html(data, pmid=pmid))
+            process_record(db, result, pmid, raw, source, partial(parse_page_html, pmid=pmid))
         else:
             process_record(db, result, pmid, raw, source, parse_article_xml)
         on_progress(1)

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database as Database  # re-exported: the stages pass it around
 
 from extractor.errors import ExtractorError
 from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
@@ -431,8 +431,8 @@ def ensure_db_shape(db: Database) -> None:
 
 
 def _timestamp(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = moment or datetime.now(UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def is_significant(operator: str, value: float) -> bool:
@@ -467,8 +467,8 @@ def _article_row(record: ArticleRecord, source: str, fetched_at: str | None,
 
 
 def _section_rows(record: ArticleRecord) -> list[Json]:
-    labels: list[str | None] = [None] + [s.label for s in record.article.sections]
-    categories: list[str | None] = [None] + [s.category for s in record.article.sections]
+    labels: list[str | None] = [None, *(s.label for s in record.article.sections)]
+    categories: list[str | None] = [None, *(s.category for s in record.article.sections)]
     return [
         {
             "pmid": record.pmid,
@@ -502,13 +502,15 @@ def _lookup_id(db: Database, table: str, name: str, identifier: str | None) -> i
     """Id of the ``name`` row of a lookup table, inserting it; fills ``identifier`` if null."""
     row = db.execute(f"select id, identifier from {table} where name = ?", [name]).fetchone()
     if row is None:
-        return int(db.table(table).insert({"name": name, "identifier": identifier}).last_pk)
+        inserted = db.table(table).insert({"name": name, "identifier": identifier}).last_pk
+        assert inserted is not None
+        return int(inserted)
     if row[1] is None and identifier is not None:
         db.execute(f"update {table} set identifier = ? where id = ?", [identifier, row[0]])
     return int(row[0])
 
 
-def _link_rows(db: Database, pmid: str, items: list[Drug] | list[NamedEntity]) -> list[Json]:
+def _link_rows(db: Database, pmid: str, items: Sequence[NamedEntity]) -> list[Json]:
     """article_drugs / article_conditions rows, one per (name, source).
 
     Should an extractor list the same name and source twice, the two become one row: mentions

@@ -34,7 +34,8 @@ def _responses(record: dict[str, Any]) -> str:
     for rc in record.get("response_counts", []):
         pct = f" ({rc['percent']:g}%)" if rc.get("percent") is not None else ""
         arm = f" {rc['arm']}" if rc.get("arm") else ""
-        count = f"{rc['responders']}/{rc['total']}" if rc.get("total") else f"{rc['responders']} (group size not printed)"
+        count = (f"{rc['responders']}/{rc['total']}" if rc.get("total")
+                 else f"{rc['responders']} (group size not printed)")
         out.append(f"{count}{pct}{arm}")
     return ", ".join(out) or "-"
 

@@ -28,7 +28,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ncbi_stub import NCBIStub  # noqa: E402
+from ncbi_stub import NCBIStub
 
 
 @pytest.fixture

@@ -136,12 +136,12 @@ def _cached_index(directory: Path) -> dict[str, bytes]:
 
 def _ncbi_error_xml(message: str) -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8" ?>\n<eFetchResult>\n\t<ERROR>{message}'
-            f"</ERROR>\n</eFetchResult>\n").encode("utf-8")
+            f"</ERROR>\n</eFetchResult>\n").encode()
 
 
 def _error_page(status: int) -> bytes:
     return (f"<!DOCTYPE html>\n<html><head><title>{status} Error</title></head>\n"
-            f"<body><h1>Error {status}</h1><p>stub fault</p></body></html>\n").encode("utf-8")
+            f"<body><h1>Error {status}</h1><p>stub fault</p></body></html>\n").encode()
 
 
 class NCBIStub:
@@ -351,5 +351,5 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout)
             self.close_connection = True
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (base class name)
+    def log_message(self, format: str, *args: object) -> None:
         pass

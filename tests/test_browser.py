@@ -148,7 +148,7 @@ class Browser:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate(timeout=10)
-            raise AssertionError(f"chromium took over {BROWSER_TIMEOUT:.0f} s: {args}")
+            raise AssertionError(f"chromium took over {BROWSER_TIMEOUT:.0f} s: {args}") from None
         assert process.returncode == 0, stderr.decode(errors="replace")[-2000:]
         return stdout.decode("utf-8", errors="replace")
 

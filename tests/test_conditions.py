@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from test_drugs import seed_article
 
+from extractor.analysis import Tagger, analyse
 from extractor.extract.conditions import (
     disease_heading_key,
     disease_short_forms,
     extract_conditions,
     is_whole_word,
 )
-from extractor.analysis import Tagger, analyse
 from extractor.extract.mentions import drop_undefined_short_forms
 from extractor.models import Article, Condition, MeshHeading, Section
 from extractor.tokens import Tokens
-from test_drugs import seed_article
 
 
 def conditions_of(article: Article, tagger: Tagger | None = None) -> list[Condition]:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ncbi_stub import EFETCH_HEAD, EFETCH_TAIL, NCBIStub
 
 from extractor import __version__
 from extractor.errors import FetchError, InvalidPMID, PMIDNotFound
@@ -21,7 +22,6 @@ from extractor.fetch import (
     describe_pmids,
 )
 from extractor.ratelimit import RateLimiter
-from ncbi_stub import EFETCH_HEAD, EFETCH_TAIL, NCBIStub
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EMPTY_SET = EFETCH_HEAD + EFETCH_TAIL   # "<PubmedArticleSet>\n</PubmedArticleSet>" in NCBI's head
@@ -325,7 +325,7 @@ def test_backoff_delays_use_full_jitter_below_the_cap(ncbi_stub: NCBIStub) -> No
 def test_backoff_delay_bounds(attempt: int, bound: float) -> None:
     rng = random.Random(attempt)
     delays = [backoff_delay(attempt, 0.5, 30.0, rng) for _ in range(200)]
-    assert 0 <= min(delays) and max(delays) <= bound
+    assert min(delays) >= 0 and max(delays) <= bound
     assert max(delays) > bound / 2       # jitter spreads over the whole range, not a constant
 
 

@@ -7,13 +7,15 @@ These check behaviour on clear cases, not accuracy (scripts/train_ner.py reports
 
 from __future__ import annotations
 
+import itertools
 from importlib import resources
 
 import pytest
 
 from extractor import ner
 from extractor.ner import find_entities
-from extractor.tokens import Span, tokenize as tokenize_text
+from extractor.tokens import Span
+from extractor.tokens import tokenize as tokenize_text
 
 
 def tokenize(text: str) -> list[Span]:
@@ -133,7 +135,7 @@ def test_spans_are_sorted_disjoint_and_trimmed(text: str) -> None:
     assert spans, "expected at least one mention"
     assert spans == sorted(spans)
     assert all(0 <= s < e <= len(text) for s, e, _ in spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     assert {label for _, _, label in spans} <= set(ner.LABELS)
     assert all(text[s:e] == text[s:e].strip() for s, e, _ in spans)
 

@@ -171,7 +171,8 @@ def test_year_from_citation_meta_or_cit_span() -> None:
     head = HEAD.replace("</head>", '<meta name="citation_date" content="2019 May 3"></head>')
     assert parse_page_html(snippet_page("<p>x</p>", head)).year == 2019
     with_cit = snippet_page("<p>x</p>").replace(
-        b'<h1 class="heading-title">', b'<span class="cit">1998 Dec-1999 Jan;12(3):4-5.</span><h1 class="heading-title">')
+        b'<h1 class="heading-title">',
+        b'<span class="cit">1998 Dec-1999 Jan;12(3):4-5.</span><h1 class="heading-title">')
     assert parse_page_html(with_cit).year == 1998
     assert parse_page_html(snippet_page("<p>x</p>")).year is None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,8 @@ CONCLUSIONS = (
     "follow-up is required, especially in light of recent findings to evaluate both the "
     "effectiveness and safety profile of this monoclonal antibody."
 )
-FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-EXTRACTED = datetime(2026, 1, 2, 3, 4, 6, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+EXTRACTED = datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml"
 # The worked example's efetch record (fixtures/README.md) and what the extractor makes of it.
 RAW = (FIXTURES / f"{PMID}.xml").read_bytes()

@@ -46,6 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 from extractor.count_patterns import (
     AND_PAIR,
     ARM_AFTER_VS_PAIR,
@@ -58,26 +59,25 @@ from extractor.count_patterns import (
     GROUP_COUNT,
     N_EQUALS,
     NAMED_PAIR,
-    NOT_PEOPLE_AFTER,
-    OUTCOME_SENTENCE,
-    PART,
-    PCT_THEN_COUNT,
-    THING_COUNT,
-    VS_PAIR,
     NOT_COUNT_AFTER,
     NOT_COUNT_BEFORE,
     NOT_GROUP_AFTER,
+    NOT_PEOPLE_AFTER,
     NOT_PEOPLE_BEFORE,
+    OUTCOME_SENTENCE,
+    PART,
     PARTICIPANT_NOUN,
     PCT_N_EQUALS,
+    PCT_THEN_COUNT,
     PEOPLE_BEFORE_N,
+    THING_COUNT,
+    VS_PAIR,
     X_OF_Y,
     X_PCT,
     X_SLASH_Y,
     ZERO_WORD,
     words_regex,
 )
-from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 from extractor.extract.result import Extraction
 from extractor.models import Doubt, ResponseCount, SampleSize
 from extractor.numbers import NUMBER, parse_count

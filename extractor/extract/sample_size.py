@@ -96,9 +96,8 @@ def _is_people_count(text: str, start: int, end: int, sentence_start: int) -> bo
     after = text[end:end + 15]
     if NOT_PEOPLE_BEFORE.search(before) or NOT_PEOPLE_AFTER.match(after):
         return False
-    if re.match(r"\s*(?:-|–|to)\s*\d", after):  # "18-70 patients", "40 to 60 women"
-        return False
-    return True
+    # "18-70 patients", "40 to 60 women"
+    return not re.match(r"\s*(?:-|–|to)\s*\d", after)
 
 
 def _find_candidates(text: str, sentence_start: int, sentence_end: int) -> list[_Candidate]:
@@ -168,7 +167,8 @@ def _score(text: str, candidate: _Candidate, kind: SectionKind, sentence_rank: i
         score += 2.0
     if candidate.split:
         score += 1.5
-    if candidate.shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]):
+    if candidate.shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(
+            text[candidate.sentence_start:candidate.match_start]):
         score += 1.0
     near = before[-60:] + " " + after[:80]
     if _STRONG.search(near):
