@@ -35,7 +35,7 @@ from importlib import resources
 
 import pycrfsuite
 
-from extractor.abbreviations import letters_in_order
+from extractor.abbreviations import letters_in_order, short_form_after
 from extractor.errors import ExtractorError
 from extractor.text import map_chars
 from extractor.tokens import Tokens, token_words, tokenize
@@ -383,26 +383,11 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
     return sorted(kept)
 
 
-# "... dopamine (DA) ...": a short, capitalised form in brackets right after a mention.
-ABBREVIATION_PATTERN = re.compile(
-    r"""
-    \s?[\(\[]{1,2}\s?                       # " (" after the long form; "[(TP)" and "[ASA]"
-    (?P<abbr>[A-Za-z0-9][\w\-\+\u03b1-\u03c9]{0,11})   # "DA", "5-FU", "T", "L-NAME"
-    \s?[\)\];,:]                           # ")", "]", "(PB: 15 mg", "(T, 5 mg/kg"
-    """,
-    re.VERBOSE,
-)
 # Words after a name that make it a gene or protein, not the disease: "the VHL gene".
 GENE_CONTEXT = frozenset(
     "gene genes protein proteins mrna locus loci allele alleles promoter transcript "
     "transcripts".split()
 )
-
-
-def _is_abbreviation(word: str) -> bool:
-    if len(word) == 1:
-        return word.isupper()  # "testosterone (T)", "Potassium (K)"
-    return any(ch.isupper() for ch in word) and len(word) <= 12 and not word.isdigit()
 
 
 def _abbreviation_fits(abbreviation: str, long_form: str, label: str) -> bool:
@@ -461,12 +446,8 @@ def _abbreviations_after(text: str, spans: Sequence[Span]) -> dict[str, str]:
     ("Cyclophosphamide (CP)"); a short form after spans of both labels takes the majority's."""
     votes: dict[str, dict[str, int]] = {}
     for start, end, label in spans:
-        match = ABBREVIATION_PATTERN.match(text, end)
-        if match is None:
-            continue
-        abbreviation = match.group("abbr")
-        if _is_abbreviation(abbreviation) and _abbreviation_fits(
-                abbreviation, text[start:end], label):
+        abbreviation = short_form_after(text, end)
+        if abbreviation is not None and _abbreviation_fits(abbreviation, text[start:end], label):
             _vote(votes, abbreviation, label)
     return {abbr: _winner(by_label) for abbr, by_label in votes.items()}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.abbreviations import best_long_form, find_abbreviations
+from extractor.abbreviations import best_long_form, find_abbreviations, short_form_after
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,22 @@ def test_first_definition_wins() -> None:
 )
 def test_best_long_form(short: str, long_text: str, offset: int | None) -> None:
     assert best_long_form(short, long_text) == offset
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "short"),
+    [
+        # BC5CDR train sentences: a capitalised form in brackets right after the name
+        ("Effects of dopamine (DA) on renal blood flow", "dopamine", "DA"),
+        ("acetaminophen (APAP) overdose", "acetaminophen", "APAP"),   # letters not in order
+        ("testosterone (T, 5 mg/kg) was given", "testosterone", "T"),
+        ("aspirin [ASA] and", "aspirin", "ASA"),
+        # failure cases: statistics, lower case, numbers, not right after the name
+        ("patients (n = 12) were", "patients", None),
+        ("dopamine (see below)", "dopamine", None),
+        ("dopamine (12) and", "dopamine", None),
+        ("dopamine and (DA)", "dopamine", None),
+    ],
+)
+def test_short_form_after_a_name(text: str, name: str, short: str | None) -> None:
+    assert short_form_after(text, text.index(name) + len(name)) == short
