@@ -14,8 +14,12 @@ the rule, the corpora and the split it was learned from:
   overlap a marked chemical / disease;
 - ``disease_mesh_corrections.tsv``: disease keys whose package MeSH ID disagrees with the IDs
   the BC5CDR annotators gave their matches (learned last, with the new stop lists);
-- ``disease_left_modifiers.txt`` / ``disease_left_nonmodifiers.txt``: words just before a
-  disease name that belong to the mention, or rarely do.
+- ``disease_left_nonmodifiers.txt``: words just before a disease name that are rarely part of
+  the mention ("acute", "cocaine-induced");
+- ``disease_left_modifiers.txt`` is a hand choice among the candidates this script prints
+  (words that are part of the mention most of the time they stand before a name: it took
+  "hereditary", "X-linked", "sporadic", and left anatomy such as "hepatic" or "lung"); --check
+  fails when a word of the file is no candidate.
 
 The hand-written files (``*_extra_variants.tsv``, ``*_cased_variants.tsv``,
 ``lexicon_stopwords.txt``, ``disease_mesh_corrections_manual.tsv``) are not touched.
@@ -31,6 +35,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from extractor.extract.conditions import word_before
 from extractor.gold import GoldDoc, read_gold
 from extractor.matcher import Lexicon
 from extractor.text import map_chars
@@ -57,6 +62,10 @@ MIN_CORRECTION_SEEN = 2
 MIN_AGREEMENT = 0.8     # a MeSH correction needs this share of the gold IDs to agree
 CHEMICAL_CORPORA = (("bc5cdr.jsonl", "chemicals"),)
 DISEASE_CORPORA = (("bc5cdr.jsonl", "diseases"), ("ncbi_disease.jsonl", "diseases"))
+MIN_NONMODIFIER_SEEN = 3     # a word must stand before a name inside a mention this often
+MAX_NONMODIFIER_SHARE = 0.3  # ... and be part of that mention less often than this
+MIN_MODIFIER_SHARE = 0.6     # a modifier candidate is part of the mention this often at least
+COORDINATORS = frozenset({"and", "or"})  # "breast and ovarian cancer": composites, not words
 # Always stopped, whatever the counts say: the control arm is no drug.
 ALWAYS_STOPPED_DRUGS = ("placebo", "placebos", "vehicle")
 
@@ -134,6 +143,51 @@ def learn_mesh_corrections(gold: Path) -> list[str]:
     return lines
 
 
+def left_words(gold: Path) -> list[tuple[str, bool, bool, bool]]:
+    """(word, inside, part, part_any) for each dictionary disease name with a word before it.
+
+    ``inside``: a gold mention holds the whole name; ``part``: one of those starts at or before
+    the word; ``part_any``: a gold mention overlapping the name starts at or before the word.
+    """
+    found = []
+    for text, spans, _ in texts_with_gold(gold, DISEASE_CORPORA):
+        for match in disease_lexicon().find(text):
+            before = word_before(text, match.start)
+            if before is None:
+                continue
+            at = before.start("word")
+            overlapping = [(s, e) for s, e in spans if s < match.end and match.start < e]
+            holding = [(s, e) for s, e in overlapping if s <= match.start and match.end <= e]
+            found.append((before.group("word").lower(), bool(holding),
+                          any(s <= at for s, _ in holding), any(s <= at for s, _ in overlapping)))
+    return found
+
+
+def learn_left_nonmodifiers(gold: Path) -> list[str]:
+    """Words that stood >= 3 times before a name inside a gold mention and were part of that
+    mention < 30% of the time; "and", "or" left out."""
+    total: collections.Counter[str] = collections.Counter()
+    part: collections.Counter[str] = collections.Counter()
+    for word, inside, is_part, _ in left_words(gold):
+        if inside:
+            total[word] += 1
+            part[word] += is_part
+    return sorted(w for w, n in total.items() if n >= MIN_NONMODIFIER_SEEN
+                  and part[w] / n < MAX_NONMODIFIER_SHARE and w not in COORDINATORS)
+
+
+def left_modifier_candidates(gold: Path) -> dict[str, tuple[int, int]]:
+    """word -> (times before a dictionary name, times part of a gold mention over it), for
+    the words part of the mention >= 60% of the time."""
+    total: collections.Counter[str] = collections.Counter()
+    part: collections.Counter[str] = collections.Counter()
+    for word, _, _, part_any in left_words(gold):
+        total[word] += 1
+        part[word] += part_any
+    return {w: (n, part[w]) for w, n in sorted(total.items())
+            if part[w] / n >= MIN_MODIFIER_SHARE}
+
+
 def header(lines: list[str]) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
@@ -157,12 +211,40 @@ def learned_files(gold: Path) -> dict[str, str]:
         files[name] = header([
             f"Variants matched >= {MIN_SEEN} times in the {SPLIT.upper()} split of "
             f"{corpora(corpora_used)}",
-            f"and overlapping a marked mention there < {MAX_PRECISION:.0%} of the time (after "
-            "the first lines,",
-            "always stopped). Tokens joined by spaces (matching ignores spacing). "
-            f"Generated by {SCRIPT}.",
+            f"and overlapping a marked mention there < {MAX_PRECISION:.0%} of the time"
+            + (f", after {', '.join(always)} (always stopped)." if always else "."),
+            f"Tokens joined by spaces (matching ignores spacing). Generated by {SCRIPT}.",
         ]) + "".join(f"{w}\n" for w in [*always, *stop])
     return files
+
+
+def nonmodifiers_file(gold: Path) -> str:
+    return header([
+        'Words that, just before a disease name, are rarely part of the mention ("acute",',
+        '"severe", "cocaine-induced"): a tagger span that reaches one word further left than the',
+        "dictionary name over one of these is cut back to the name. Learned from the "
+        f"{SPLIT.upper()} split",
+        f"of {', '.join(c for c, _ in DISEASE_CORPORA)}: the word stood before a name inside a "
+        f"gold mention >= {MIN_NONMODIFIER_SEEN} times",
+        f"and was part of that mention < {MAX_NONMODIFIER_SHARE:.0%} of the time (coordinators "
+        '"and", "or" left out: composites).',
+        f"Generated by {SCRIPT}.",
+    ]) + "".join(f"{w}\n" for w in learn_left_nonmodifiers(gold))
+
+
+def check_modifiers(gold: Path) -> bool:
+    """Print the modifier candidates; True when every word of the hand-made file is one."""
+    candidates = left_modifier_candidates(gold)
+    chosen = set(read_word_list("disease_left_modifiers.txt"))
+    print(f"disease_left_modifiers.txt: {len(chosen)} words chosen by hand among "
+          f"{len(candidates)} candidates (part of the mention / times before a name):")
+    for word, (n, part) in sorted(candidates.items(), key=lambda item: -item[1][0]):
+        if n >= 4 or word in chosen:
+            print(f"  {'*' if word in chosen else ' '} {word:<24} {part}/{n}")
+    missing = sorted(chosen - set(candidates))
+    if missing:
+        print(f"  no candidates: {', '.join(missing)}")
+    return not missing
 
 
 def corrections_file(gold: Path) -> str:
@@ -182,13 +264,14 @@ def main() -> int:
     parser.add_argument("--check", action="store_true",
                         help="print the differences from the files in extractor/data, write nothing")
     args = parser.parse_args()
-    differs = False
     files = learned_files(args.gold)
     if not args.check:
         for name, text in files.items():
             (DATA / name).write_text(text, encoding="utf-8")
         disease_lexicon.cache_clear()  # the corrections match with the new stop lists
     files["disease_mesh_corrections.tsv"] = corrections_file(args.gold)
+    files["disease_left_nonmodifiers.txt"] = nonmodifiers_file(args.gold)
+    differs = not check_modifiers(args.gold)
     for name, text in files.items():
         path = DATA / name
         old = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -218,6 +218,12 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
 _MODIFIER_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
 
 
+def word_before(text: str, start: int, floor: int = 0) -> re.Match[str] | None:
+    """The word just before ``start`` ("acute" of "acute hepatitis"), looked for in the 30
+    characters before it and not before ``floor``; group ``word``."""
+    return _MODIFIER_BEFORE.search(text, max(floor, start - 30), start)
+
+
 def extend_modifiers(text: str, start: int) -> int:
     """The start of the mention with the modifiers of ``data/disease_left_modifiers.txt``.
 
@@ -225,7 +231,7 @@ def extend_modifiers(text: str, start: int) -> int:
     """
     modifiers = word_set("disease_left_modifiers.txt")
     while True:
-        found = _MODIFIER_BEFORE.search(text, max(0, start - 30), start)
+        found = word_before(text, start)
         if found is None or found.group("word").lower() not in modifiers:
             return start
         before = text[found.start() - 1] if found.start() > 0 else " "
@@ -250,7 +256,7 @@ def trim_left_nonmodifiers(section: AnalysedSection, spans: Sequence[EntitySpan]
             inner = [m for m in names if start < m.start and m.end == end]
             if inner:
                 name_start = min(m.start for m in inner)
-                found = _MODIFIER_BEFORE.search(text, max(start, name_start - 30), name_start)
+                found = word_before(text, name_start, floor=start)
                 if found is not None and found.group("word").lower() in words:
                     start = name_start
         trimmed.append((start, end, label))
