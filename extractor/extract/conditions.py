@@ -25,7 +25,9 @@
   authoritative), else ``vocabulary.disease_mesh_id``: the package's ``mesh_id`` is wrong for
   about half of the descriptors met in BC5CDR (D015435 for "Lupus Erythematosus, Discoid",
   which is D008179), so corrections checked by hand or learned from BC5CDR TRAIN IDs come
-  first. On BC5CDR dev, 88% of correctly found mentions carry the gold MeSH ID.
+  first. On BC5CDR dev, 69% of the exactly found mentions that the corpus gives a MeSH ID carry
+  that ID (``extract evaluate``: 2,844 of 4,143); of the rest, 722 are names outside the
+  vocabulary (found by the tagger or a shape: no ID), 503 another ID, 74 a composite gold ID.
 """
 
 from __future__ import annotations
