@@ -192,9 +192,13 @@ def header(lines: list[str]) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
 
+def corpora(pairs: tuple[tuple[str, str], ...]) -> str:
+    """ "bc5cdr.jsonl diseases, ncbi_disease.jsonl diseases": what a list was learned from."""
+    return ", ".join(f"{corpus} {key}" for corpus, key in pairs)
+
+
 def learned_files(gold: Path) -> dict[str, str]:
     """File name -> the text to write, in the order the lists depend on each other."""
-    corpora = lambda pairs: ", ".join(f"{c} {k}" for c, k in pairs)  # noqa: E731
     stop_trees = learn_drug_stop_trees(gold)
     files = {"drug_stop_trees.txt": header([
         f"MeSH tree prefixes (two levels) of drug-vocabulary records matched >= {MIN_TREE_SEEN}",

@@ -1,7 +1,8 @@
 """Response counts: how many people of a group had an outcome ("12 of 13 patients").
 
-Shapes, tried in this order on each sentence (a later shape never reuses a number an earlier one
-took):
+The extractor is a table of shape finders (``SHAPES``), tried in this order on each sentence (a
+later shape never reuses a number an earlier one took), and a chain of filters (``FILTERS``) that
+refuse what a shape found but is no outcome count:
 
 1. ``X_OF_Y``          "12 of 13 patients", "12 (92%) of 13", "none of the 18 patients"
 2. ``X_SLASH_Y``       "12/13", "(57/156; 36%)"
@@ -22,7 +23,7 @@ sample size (an upper bound for the group), ``percent`` is None, and the count i
 the study has no sample size or when the count is too large a part of it to be an outcome (it is
 then a group: "Safety data were available from 369 patients").
 
-Refused, because they look like counts and are not: dates ("12/13/2005", "1/2011"), grades,
+Refused by the shapes or the filters, because they look like counts and are not: dates ("12/13/2005", "1/2011"), grades,
 phases and scores ("grade 3/4", "phase 2/3", "GCS 3/15", "≥ 3 of 10 for worst pain"), doses and
 pressures ("5/10 mg", "120/80 mmHg"), "1 of 3 arms", "2 of 4 weeks", rates ("per 1000
 women-years", "1 in 10 women"), bounds ("at least one"), counts that describe the sample
