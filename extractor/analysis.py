@@ -6,8 +6,6 @@ section (the title is section 0, then each abstract section, as ``Article.texts(
 
 - ``kind``: what the section reports, from its label: ``title``, ``background``, ``methods``,
   ``results``, ``conclusion`` or ``other`` (label words in ``data/count_words.json``);
-- ``reports_study``: the title, or a section whose label or NLM category names this study's own
-  methods or results ("METHODS", "Observations", "PATIENTS AND METHODS", "Case report");
 - ``sentences``: every sentence (``extractor.sentences``), each with the kind of the heading
   it sits under (unlabelled abstracts print headings inline: "RESULTS: Thirteen patients ...",
   and such a heading is a sentence of its own, marked ``heading``) and its rank among the
@@ -46,15 +44,6 @@ Tagger = Callable[[str, Tokens], list[EntitySpan]]
 Definitions = Mapping[str, tuple[str, int, int]]
 
 _SECTION_WORDS = re.compile(r"[A-Za-z]+")
-# Section labels (or NLM categories) that report this study, not earlier work: "METHODS",
-# "Observations" (the worked example), "PATIENTS AND METHODS", "Case report", "DESIGN".
-STUDY_SECTION = re.compile(
-    r"method|result|observation|finding|intervention|design|patient|participant|subject"
-    r"|treatment|procedure|outcome|measure|setting|case|report|trial|material|experiment",
-    re.IGNORECASE,
-)
-
-
 def section_kind(label: str) -> SectionKind:
     """``background``, ``methods``, ``results``, ``conclusion`` or ``other`` for a label."""
     words = [w.lower() for w in _SECTION_WORDS.findall(label)]
@@ -96,7 +85,6 @@ class AnalysedSection:
     category: str | None
     text: str
     kind: SectionKind
-    reports_study: bool
     sentences: tuple[Sentence, ...]
     tokens: Tokens
     abbreviations: Definitions
@@ -155,7 +143,6 @@ def analyse(article: Article, tagger: Tagger | None = default_tagger) -> Analyse
         tokens = tokenize(text)
         sections.append(AnalysedSection(
             index=index, label=label, category=categories[index], text=text, kind=kind,
-            reports_study=index == 0 or _reports_study(label, categories[index]),
             sentences=sentences, tokens=tokens, abbreviations=find_abbreviations(text),
             drug_matches=tuple(drugs.find(text, tokens)),
             disease_matches=tuple(diseases.find(text, tokens)),
@@ -166,10 +153,6 @@ def analyse(article: Article, tagger: Tagger | None = default_tagger) -> Analyse
         drug_abbreviations=abbreviation_keys(sections, drugs),
         disease_abbreviations=abbreviation_keys(sections, diseases),
     )
-
-
-def _reports_study(label: str, category: str | None) -> bool:
-    return any(name and STUDY_SECTION.search(name) for name in (label, category))
 
 
 def _sentences(kind: SectionKind, text: str, rank: int) -> tuple[Sentence, ...]:

@@ -104,6 +104,22 @@ COUNT_THEN_VERB = re.compile(
     _FLAGS,
 )
 
+# Two arms allocated side by side, the second count printed without its noun: "A total of 266
+# patients were randomly assigned to GT and 263 to paclitaxel", "816 patients were randomly
+# assigned to MRI and 807 to no MRI", "94 were assigned to the decision board and 107 to usual
+# practice", "One hundred and fifteen patients were assigned to the ALND arm and 110 to the SLNB
+# arm". Neither count is the trial's total: their sum is.
+ALLOCATED_PAIR = re.compile(
+    rf"""
+    (?P<n>{NUMBER})(?:\s+[\w-]+){{0,4}}?\s+(?:were|was)\s+(?:randomly\s+)?
+    (?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:receive\s+)?[^,;.()]{{1,80}}?
+    (?:,\s*(?:and\s+)?|\s+and\s+|;\s*)
+    (?P<m>{NUMBER})(?:\s+(?:patients|women|participants|subjects|men|children))?
+    \s+(?:were\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\b
+    """,
+    _FLAGS,
+)
+
 # Units and nouns that make a number something other than a count of people: doses "40 mg",
 # durations "12 weeks", "5 years", percentages "45%", scores "3 points", "2 cycles".
 NOT_PEOPLE_AFTER = re.compile(

@@ -81,8 +81,12 @@ NOT_TARGETS = frozenset({"interventions"})
 # Mention fields whose predictions carry MeSH IDs, checked against the gold ``mesh`` IDs.
 MESH_FIELDS = frozenset({"diseases", "conditions"})
 # Table order of the fields.
-FIELD_ORDER = ("chemicals", "diseases", "conditions", "interventions", "sample_size",
-               "arm_sizes", "responders", "p_values")
+FIELD_ORDER = ("chemicals", "diseases", "conditions", "interventions", "studied_drugs",
+               "population", "sample_size", "arm_sizes", "responders", "p_values")
+# Document-level fields and the scoring shown for them in the table.
+DOCUMENT_SCORING = {"studied_drugs": "drugs per doc", "population": "per document"}
+# The gold strings that name what each arm of a trial was given (Evidence Inference).
+TREATMENT_STRINGS = ("interventions_text", "comparators_text")
 _SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
 
 
@@ -95,19 +99,35 @@ class EvaluationError(ExtractorError):
 
 
 def build_article(doc: GoldDoc) -> Article:
-    """The Article ``extract`` would see: title as section 0, the abstract as section 1."""
+    """The Article ``extract`` would see: the title as section 0, then the abstract's labelled
+    sections when the record gives them (as PubMed's XML would), else the abstract as one
+    unlabelled section 1."""
     pmid = doc.pmid if doc.pmid is not None and is_pmid(doc.pmid) else PLACEHOLDER_PMID
-    return Article(pmid=pmid, title=map_chars(doc.title),
-                   sections=[Section(text=map_chars(doc.abstract))])
+    sections = ([Section(label=label or None, text=map_chars(text)) for label, text in doc.sections]
+                or [Section(text=map_chars(doc.abstract))])
+    return Article(pmid=pmid, title=map_chars(doc.title), sections=sections)
 
 
-def text_offset(title: str, section_index: int, offset: int) -> int:
+def section_starts(doc: GoldDoc) -> list[int]:
+    """Where each section of :func:`build_article` starts in gold TEXT (0: the title)."""
+    position = len(doc.title) + 1 if doc.title else 0
+    if not doc.sections:
+        return [0, position]
+    starts = [0]
+    for label, text in doc.sections:
+        position += len(label) + 2 if label else 0   # "Label: "
+        starts.append(position)
+        position += len(text) + 1
+    return starts
+
+
+def text_offset(doc: GoldDoc, section_index: int, offset: int) -> int:
     """Move an offset into section ``section_index`` of :func:`build_article` into gold TEXT."""
-    if section_index == 0:
-        return offset
-    if section_index == 1:
-        return offset + len(title) + 1 if title else offset
-    raise ValueError(f"section_index {section_index}: gold articles have sections 0 and 1 only")
+    starts = section_starts(doc)
+    if not 0 <= section_index < len(starts):
+        raise ValueError(f"section_index {section_index}: the article has sections 0 to "
+                         f"{len(starts) - 1}")
+    return starts[section_index] + offset
 
 
 @dataclass(frozen=True)
@@ -125,7 +145,7 @@ class Span:
 def _span(doc: GoldDoc, ev: Evidence, value: float | None = None,
           operator: str | None = None) -> Span:
     try:
-        start = text_offset(doc.title, ev.section_index, ev.start)
+        start = text_offset(doc, ev.section_index, ev.start)
     except ValueError as exc:
         raise EvaluationError(f"{doc.id}: {exc} (prediction {ev.text!r})") from exc
     end = start + (ev.end - ev.start)
@@ -413,6 +433,14 @@ def score_document(corpus: CorpusReport, doc: GoldDoc, findings: Findings) -> No
     """Add one document's counts and error examples to ``corpus``."""
     corpus.documents += 1
     predicted = predicted_spans(doc, findings)
+    if any(key in doc.strings for key in TREATMENT_STRINGS):
+        score = corpus.fields.setdefault("studied_drugs", HitScore())
+        assert isinstance(score, HitScore)
+        _score_studied_drugs(corpus, score, doc, findings)
+    if doc.annotations.get("conditions"):
+        score = corpus.fields.setdefault("population", HitScore())
+        assert isinstance(score, HitScore)
+        _score_population(corpus, score, doc, findings, predicted)
     for name, gold in doc.annotations.items():
         if name in MENTION_FIELDS:
             score = corpus.fields.setdefault(name, MentionScore(target=name not in NOT_TARGETS))
@@ -542,6 +570,90 @@ def _score_hits(corpus: CorpusReport, name: str, score: HitScore, doc: GoldDoc,
             corpus.add_error(name, _example("false_positive", doc, p, detail))
 
 
+def drug_identity(name: str, identifier: str | None) -> str:
+    """How two drugs are compared: the DrugBank ID, else the name in lower case."""
+    return identifier or name.lower()
+
+
+def gold_drugs(strings: Iterable[str]) -> dict[str, str]:
+    """identity -> name of the drugs the drug vocabulary finds in ``strings`` (no placebo: the
+    vocabulary's stop list leaves it out)."""
+    from extractor.extract.drugs import drug_display
+    from extractor.vocabulary import drug_lexicon
+
+    found: dict[str, str] = {}
+    for string in strings:
+        for match in drug_lexicon().find(map_chars(string)):
+            name, identifier = drug_display(match.key, match.text)
+            found.setdefault(drug_identity(name, identifier), name)
+    return found
+
+
+def _score_studied_drugs(corpus: CorpusReport, score: HitScore, doc: GoldDoc,
+                         findings: Findings) -> None:
+    gold = gold_drugs(s for key in TREATMENT_STRINGS for s in doc.strings.get(key, ()))
+    predicted = {drug_identity(d.name, d.identifier): d for d in findings.drugs
+                 if d.role == "studied"}
+    score.docs += 1
+    score.gold += len(gold)
+    score.predicted += len(predicted)
+    right = set(gold) & set(predicted)
+    score.gold_found += len(right)
+    score.predicted_matched += len(right)
+    for identity, name in gold.items():
+        if identity not in right:
+            corpus.add_error("studied_drugs", _example("false_negative", doc, None, text=name))
+    for identity, drug in predicted.items():
+        if identity not in right:
+            first = drug.mentions[0] if drug.mentions else None
+            span = _span(doc, first) if first is not None else None
+            corpus.add_error("studied_drugs", _example("false_positive", doc, span,
+                                                       text=drug.name, detail=drug.name))
+
+
+def gold_condition_ids(spans: Iterable[GoldSpan]) -> set[str]:
+    """MeSH IDs of the disease names the vocabulary finds in the gold condition spans."""
+    from extractor.vocabulary import disease_lexicon, disease_mesh_id
+
+    ids = set()
+    for span in spans:
+        for match in disease_lexicon().find(map_chars(span.text)):
+            mesh = disease_mesh_id(match.key)
+            if mesh:
+                ids.add(mesh)
+    return ids
+
+
+def _score_population(corpus: CorpusReport, score: HitScore, doc: GoldDoc, findings: Findings,
+                      predicted: dict[str, list[Span]]) -> None:
+    """The participants' condition, per document: a predicted population condition is right
+    when a mention overlaps a gold condition span or its MeSH ID is that of a name in one."""
+    gold = doc.annotations["conditions"]
+    ids = gold_condition_ids(gold)
+    score.docs += 1
+    score.gold += 1
+    found = False
+    for condition in findings.conditions:
+        if condition.role != "population":
+            continue
+        score.predicted += 1
+        spans = [_span(doc, m) for m in condition.mentions]
+        right = (condition.identifier in ids) or any(
+            overlaps(g.start, g.end, s.start, s.end) for g in gold for s in spans)
+        if right:
+            score.predicted_matched += 1
+            found = True
+        else:
+            corpus.add_error("population", _example(
+                "false_positive", doc, spans[0] if spans else None, text=condition.name,
+                detail=condition.name))
+    if found:
+        score.gold_found += 1
+    else:
+        corpus.add_error("population", _example("false_negative", doc, gold[0],
+                                                f"{len(gold)} gold condition spans"))
+
+
 def _count(value: float | None) -> str:
     return str(int(value)) if value is not None and float(value).is_integer() else str(value)
 
@@ -589,7 +701,7 @@ def _field_rows(name: str, score: FieldScore) -> list[str]:
             f"{'':<15}{'acc. answered':<17}{_fmt(score.accuracy_answered):>7}   "
             f"{score.correct} right of {score.answered} answered",
         ]
-    scoring = "overlap" if name == "p_values" else "value+overlap"
+    scoring = DOCUMENT_SCORING.get(name, "overlap" if name == "p_values" else "value+overlap")
     rows = [_row(label, scoring, score.gold, score.predicted, score.gold_found,
                  score.predicted - score.predicted_matched, score.gold - score.gold_found,
                  score.scores())]

@@ -29,6 +29,8 @@ from extractor.errors import ExtractorError
 MENTION_FIELDS = ("chemicals", "diseases", "interventions", "conditions")
 COUNT_FIELDS = ("sample_size", "arm_sizes", "responders")
 GOLD_FIELDS = (*MENTION_FIELDS, *COUNT_FIELDS, "p_values")
+# Document-level lists of strings, no offsets (Evidence Inference): what the trial compared.
+STRING_FIELDS = ("interventions_text", "comparators_text", "outcomes_text")
 
 
 _Fail = Callable[[str], "GoldFormatError"]
@@ -67,6 +69,10 @@ class GoldDoc:
     title: str
     abstract: str
     annotations: Mapping[str, tuple[GoldSpan, ...]] = field(default_factory=dict)
+    strings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (label, text) of the abstract's sections when the record gives them and they make up
+    # the abstract ("Label: text" joined by spaces); empty otherwise.
+    sections: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -133,8 +139,29 @@ def parse_gold_line(line: str, source: str = "<string>", number: int = 1) -> Gol
             _parse_span(span, text, f"{doc_id}: annotations.{key}[{i}]", fail)
             for i, span in enumerate(spans)
         )
+    strings: dict[str, tuple[str, ...]] = {}
+    for key in STRING_FIELDS:
+        if key in annotations:
+            values = annotations[key]
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise fail(f"{doc_id}: annotations.{key} must be a list of strings")
+            strings[key] = tuple(values)
     return GoldDoc(id=doc_id, pmid=pmid, corpus=corpus, split=split, title=title,
-                   abstract=abstract, annotations=parsed)
+                   abstract=abstract, annotations=parsed, strings=strings,
+                   sections=_sections(record.get("sections"), abstract))
+
+
+def _sections(value: Any, abstract: str) -> tuple[tuple[str, str], ...]:
+    """The record's ``sections`` as (label, text), when they are well formed and joined as
+    "Label: text" with single spaces they are exactly the abstract; else none."""
+    if not isinstance(value, list) or not value:
+        return ()
+    if not all(isinstance(s, dict) and isinstance(s.get("label"), str)
+               and isinstance(s.get("text"), str) for s in value):
+        return ()
+    sections = tuple((s["label"], s["text"]) for s in value)
+    joined = " ".join(f"{label}: {text}" if label else text for label, text in sections)
+    return sections if joined == abstract else ()
 
 
 def _parse_span(span: Any, text: str, where: str, fail: _Fail) -> GoldSpan:

@@ -121,16 +121,23 @@ class ResponseCount(Evidence):
     """``12 of 13 patients``: responders out of a group, with the percent when printed.
 
     ``total_source`` says where ``total`` comes from: ``printed`` ("12 of 13"), ``percent``
-    (read back from "17 (9.1%)": 187), or ``unknown`` when the text gives no group size
-    ("two patients developed ...": ``total`` is null rather than a guess).
+    (read back from "17 (9.1%)": 187), ``arm`` (the stated size of the arm the count's sentence
+    names: "9 patients in the exercise group" with "exercise group (n = 40)" earlier; then
+    ``total_text``, ``total_start``, ``total_end`` and ``total_section_index`` say where that
+    size was read), or ``unknown`` when the text gives no group size ("two patients developed
+    ...": ``total`` is null rather than a guess). ``arm`` is the group as the sentence names it.
     """
 
     responders: int = Field(ge=0)
     total: int | None = Field(default=None, ge=1)
-    total_source: Literal["printed", "percent", "unknown"] = "printed"
+    total_source: Literal["printed", "percent", "arm", "unknown"] = "printed"
     percent: float | None = Field(default=None, ge=0, le=100)
     arm: str | None = None
     sentence: str
+    total_text: str | None = None
+    total_start: int | None = Field(default=None, ge=0)
+    total_end: int | None = Field(default=None, ge=0)
+    total_section_index: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _responders_within_total(self) -> ResponseCount:
@@ -138,7 +145,20 @@ class ResponseCount(Evidence):
             raise ValueError("total is null exactly when total_source is 'unknown'")
         if self.total is not None and self.responders > self.total:
             raise ValueError(f"responders {self.responders} exceed total {self.total}")
+        located = (self.total_text, self.total_start, self.total_end, self.total_section_index)
+        if (self.total_source == "arm") != all(x is not None for x in located):
+            raise ValueError("where the total was read is given exactly when it is an arm's size")
         return self
+
+
+class Arm(Evidence):
+    """An arm of the trial, read from its stated size (the evidence): ``label`` as the text
+    names the group (null when it names none), ``size``, and the studied ``drugs`` its label
+    names."""
+
+    label: str | None = None
+    size: int = Field(ge=1)
+    drugs: list[str] = Field(default_factory=list)
 
 
 class Mention(Evidence):
@@ -148,38 +168,57 @@ class Mention(Evidence):
     identifier: str | None = None
 
 
+DrugRole = Literal["studied", "background", "measured", "mentioned"]
+ConditionRole = Literal["population", "outcome", "mentioned"]
+# The role that makes ``studied`` true.
+STUDIED_ROLES = frozenset({"studied", "population"})
+
+
 class NamedEntity(Record):
     """A drug or condition of the article: its canonical name, the identifier of that name in
-    its vocabulary, where it was found, whether the study is about it, and every mention."""
+    its vocabulary, where it was found, its role in the trial, and every mention.
+    ``studied`` (kept for compatibility) is true exactly when the role is ``studied`` (drugs) or
+    ``population`` (conditions)."""
 
     name: str
     identifier: str | None = None
     source: str
+    role: str
     studied: bool = False
     mentions: list[Mention] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _studied_is_the_role(self) -> NamedEntity:
+        if self.studied != (self.role in STUDIED_ROLES):
+            raise ValueError(f"studied={self.studied} disagrees with role {self.role!r}")
+        return self
 
 
 class Drug(NamedEntity):
     """A drug of the article (``identifier``: its DrugBank ID), named in the text or listed in
     PubMed's chemical list (then without mentions).
 
-    ``studied``: named in the title, in a methods/results section, or in a sentence that gives
-    it ("received", "randomized to"), as opposed to one only mentioned in the background.
+    ``role``: ``studied`` (given in an experimental or active comparator arm, co-administered
+    study drugs included), ``background`` (given to every arm: standard care, anaesthesia,
+    rescue), ``measured`` (an analyte, biomarker or outcome measure: "serum creatinine",
+    "25-hydroxyvitamin D levels") or ``mentioned`` (background text, history, other studies).
     """
 
     source: Literal["text", "chemical_list"]
+    role: DrugRole = "mentioned"
 
 
 class Condition(NamedEntity):
     """A condition of the article (``identifier``: its MeSH descriptor UI), from the text or
     from its MeSH headings.
 
-    ``studied``: the condition of this study's participants (named in the title, in a
-    methods/results section, or with the participants: "patients with ..."), as opposed to
-    one only mentioned in the background ("a current license for use in psoriasis").
+    ``role``: ``population`` (the condition of the participants, or the one the intervention
+    targets), ``outcome`` (an adverse event or outcome measure: nausea, hypotension) or
+    ``mentioned`` (only named in the background: "a current license for use in psoriasis").
     """
 
     source: Literal["text", "mesh_heading"]
+    role: ConditionRole = "mentioned"
 
 
 class Doubt(Record):
@@ -201,6 +240,7 @@ class Findings(Record):
     conditions: list[Condition] = Field(default_factory=list)
     sample_size: int | None = None
     sample_sizes: list[SampleSize] = Field(default_factory=list)
+    arms: list[Arm] = Field(default_factory=list)
     response_counts: list[ResponseCount] = Field(default_factory=list)
     p_values: list[PValue] = Field(default_factory=list)
     doubts: list[Doubt] = Field(default_factory=list)
@@ -231,9 +271,17 @@ class ArticleRecord(Findings):
     @model_validator(mode="after")
     def _evidence_points_into_text(self) -> ArticleRecord:
         texts = self.article.texts()
-        spans: list[Evidence] = [*self.sample_sizes, *self.response_counts, *self.p_values]
+        spans: list[Evidence] = [*self.sample_sizes, *self.arms, *self.response_counts,
+                                 *self.p_values]
         for entity in [*self.drugs, *self.conditions]:
             spans.extend(entity.mentions)
+        for count in self.response_counts:
+            if count.total_source == "arm":
+                assert count.total_text is not None and count.total_start is not None
+                assert count.total_end is not None and count.total_section_index is not None
+                spans.append(Evidence(text=count.total_text, start=count.total_start,
+                                      end=count.total_end, section="",
+                                      section_index=count.total_section_index))
         for span in spans:
             if span.section_index >= len(texts):
                 raise ValueError(f"section_index {span.section_index} out of range for {span.text!r}")

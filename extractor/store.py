@@ -108,6 +108,7 @@ TABLES: dict[str, Json] = {
             "pmid": str,
             "drug_id": int,
             "source": str,
+            "role": str,  # studied, background, measured, mentioned
             "studied": bool,
             **_EVIDENCE_COLUMNS,
             "mention_count": int,
@@ -126,6 +127,7 @@ TABLES: dict[str, Json] = {
             "pmid": str,
             "condition_id": int,
             "source": str,
+            "role": str,  # population, outcome, mentioned
             "studied": bool,
             **_EVIDENCE_COLUMNS,
             "mention_count": int,
@@ -184,10 +186,27 @@ TABLES: dict[str, Json] = {
             "arm": str,
             **_EVIDENCE_COLUMNS,
             "sentence": str,
+            "total_text": str,  # where an arm's size used as the total was read
+            "total_start": int,
+            "total_end": int,
+            "total_section_index": int,
         },
         "pk": ("pmid", "position"),
         "foreign_keys": [_TO_ARTICLE],
         "not_null": ["responders", "text"],
+    },
+    "arms": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "label": str,
+            "size": int,
+            "drugs": str,  # JSON list of drug names
+            **_EVIDENCE_COLUMNS,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["size", "text"],
     },
     "p_values": {
         "columns": {
@@ -264,8 +283,17 @@ select
      where ad.pmid = a.pmid order by d.name)) as drugs,
   (select group_concat(name, '; ') from (
      select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
+     where ac.pmid = a.pmid and ac.role = 'population' order by c.name)) as population_conditions,
+  (select group_concat(name, '; ') from (
+     select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
      where ac.pmid = a.pmid order by c.name)) as conditions,
+  (select group_concat(name, '; ') from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid and ad.role = 'measured' order by d.name)) as measured,
   a.sample_size,
+  (select group_concat(arm, '; ') from (
+     select coalesce(ar.label, '?') || ' ' || ar.size as arm from arms ar
+     where ar.pmid = a.pmid order by ar.position)) as arms,
   (select group_concat(counts, '; ') from (
      select rc.responders || '/' || coalesce(rc.total, '?') as counts from response_counts rc
      where rc.pmid = a.pmid order by rc.position)) as response_counts,
@@ -288,17 +316,26 @@ select
   a.title,
   a.journal,
   a.year,
-  a.publication_types,
-  (select json_group_array(name) from (
-     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
-     where ad.pmid = a.pmid order by d.name)) as drugs,
   (select json_group_array(name) from (
      select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
      where ad.pmid = a.pmid and ad.studied order by d.name)) as studied_drugs,
   (select json_group_array(name) from (
      select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
+     where ac.pmid = a.pmid and ac.role = 'population' order by c.name)) as population_conditions,
+  a.publication_types,
+  (select json_group_array(name) from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid and ad.role = 'measured' order by d.name)) as measured,
+  (select json_group_array(name) from (
+     select distinct d.name from article_drugs ad join drugs d on d.id = ad.drug_id
+     where ad.pmid = a.pmid order by d.name)) as drugs,
+  (select json_group_array(name) from (
+     select distinct c.name from article_conditions ac join conditions c on c.id = ac.condition_id
      where ac.pmid = a.pmid order by c.name)) as conditions,
   a.sample_size,
+  (select group_concat(arm, '; ') from (
+     select coalesce(ar.label, '?') || ' ' || ar.size as arm from arms ar
+     where ar.pmid = a.pmid order by ar.position)) as arms,
   (select group_concat(counts, '; ') from (
      select rc.responders || '/' || coalesce(rc.total, '?') as counts from response_counts rc
      where rc.pmid = a.pmid order by rc.position)) as response_counts,
@@ -326,6 +363,10 @@ from article_conditions ac join conditions c on c.id = ac.condition_id where ac.
 union all
 select pmid, 'sample_size', cast(value as text), text, section, section_index, start, "end"
 from sample_sizes
+union all
+select pmid, 'arms', coalesce(label, '?') || ' - ' || size, text, section, section_index, start,
+  "end"
+from arms
 union all
 select pmid, 'response_counts', responders || '/' || coalesce(total, '?'), text, section, section_index,
   start, "end"
@@ -527,8 +568,13 @@ def _link_rows(db: Database, pmid: str, items: Sequence[NamedEntity]) -> list[Js
         key = "drug_id" if isinstance(group[0], Drug) else "condition_id"
         row: Json = {"pmid": pmid, key: item_id, "source": source,
                      "studied": any(item.studied for item in group)}
+        row["role"] = min((item.role for item in group), key=ROLE_ORDER.index)
         rows.append(row | _first_mention(mentions) | {"mention_count": len(mentions)})
     return rows
+
+
+# When one name is listed twice with one source, the row takes the first of these roles.
+ROLE_ORDER = ("studied", "population", "background", "outcome", "measured", "mentioned")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -628,12 +674,15 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
             "article_drugs": _link_rows(db, pmid, record.drugs),
             "article_conditions": _link_rows(db, pmid, record.conditions),
             "sample_sizes": _listed_rows(pmid, record.sample_sizes),
+            "arms": _listed_rows(pmid, record.arms),
             "response_counts": _listed_rows(pmid, record.response_counts),
             "p_values": p_values,
             "doubts": _listed_rows(pmid, record.doubts),
         }
         for row in children["mesh_headings"]:
             row["qualifiers"] = json.dumps(row["qualifiers"])
+        for row in children["arms"]:
+            row["drugs"] = json.dumps(row["drugs"])
         for table, rows in children.items():
             if rows:
                 db.table(table).insert_all(rows)

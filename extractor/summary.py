@@ -18,14 +18,15 @@ def _row(label: str, value: str, color: bool) -> str:
     return "\n".join([head + lines[0], *(pad + line for line in lines[1:])])
 
 
-def _studied_then_mentioned(items: list[dict[str, Any]]) -> str:
-    studied = [d["name"] for d in items if d.get("studied")]
-    other = [d["name"] for d in items if not d.get("studied")]
+def _by_role(items: list[dict[str, Any]], roles: tuple[str, ...]) -> str:
+    """ "Efalizumab (studied); Thalidomide, Methotrexate (mentioned)": names grouped by role,
+    the roles in the order given (records without a role fall back on ``studied``)."""
     parts = []
-    if studied:
-        parts.append(", ".join(studied) + " (studied)")
-    if other:
-        parts.append(", ".join(other) + " (mentioned)")
+    for role in roles:
+        names = [d["name"] for d in items
+                 if d.get("role", "studied" if d.get("studied") else "mentioned") == role]
+        if names:
+            parts.append(", ".join(names) + f" ({role})")
     return "; ".join(parts) or "-"
 
 
@@ -48,11 +49,14 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
     """A block like::
 
         17638731  Efalizumab in the treatment of discoid lupus erythematosus
-          drugs      efalizumab (studied); thalidomide, methotrexate (mentioned)
-          conditions Lupus Erythematosus, Discoid
+          drugs      Efalizumab (studied); Thalidomide, Methotrexate (mentioned)
+          conditions Lupus Erythematosus, Discoid (population); Psoriasis (mentioned)
           N          13
+          arms       -
           responses  12/13
           P values   = 0.002
+
+    Measured substances (drug role ``measured``) get a row of their own, under the drugs.
     """
     title = record.get("title") or "(no title)"
     pmid = str(record["pmid"])
@@ -64,11 +68,18 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
         flags.append(_row("warning", "RETRACTED publication", color))
     if not record.get("article", {}).get("sections"):
         flags.append(_row("note", "no abstract in the record", color))
+    drugs = record.get("drugs", [])
     rows = [
-        _row("drugs", _studied_then_mentioned(record.get("drugs", [])), color),
-        _row("conditions", _studied_then_mentioned(record.get("conditions", [])), color),
+        _row("drugs", _by_role(drugs, ("studied", "background", "mentioned")), color),
+        _row("conditions", _by_role(record.get("conditions", []),
+                                    ("population", "outcome", "mentioned")), color),
         _row("N", str(record["sample_size"]) if record.get("sample_size") is not None else "-", color),
+        _row("arms", ", ".join(f"{a['label'] or '?'} {a['size']}" for a in record.get("arms", []))
+             or "-", color),
         _row("responses", _responses(record), color),
         _row("P values", _p_values(record), color),
     ]
+    measured = [d["name"] for d in drugs if d.get("role") == "measured"]
+    if measured:
+        rows.insert(1, _row("measured", ", ".join(measured), color))
     return "\n".join([head, *flags, *rows])

@@ -212,8 +212,8 @@ def test_search_finds_the_worked_example_by_its_abstract(server: str, browser: B
 
 def test_overview_drug_facet_shows_efalizumab(server: str, browser: Browser) -> None:
     page = browser.dom(f"{server}/extractions/article_overview?{urlencode({'_search': 'lupus'})}")
-    assert "Efalizumab" in facet_values(page, "drugs")
-    assert "Lupus Erythematosus, Discoid" in facet_values(page, "conditions")
+    assert facet_values(page, "studied_drugs") == ["Efalizumab"]
+    assert "Lupus Erythematosus, Discoid" in facet_values(page, "population_conditions")
     [row] = page.select("table.rows-and-columns tbody tr")
     link = cell(row, "pubmed_url").select_one("a")
     assert link is not None and link["href"] == "https://pubmed.ncbi.nlm.nih.gov/17638731/"
@@ -222,9 +222,9 @@ def test_overview_drug_facet_shows_efalizumab(server: str, browser: Browser) -> 
 def test_following_the_efalizumab_facet_lists_its_article(server: str, browser: Browser) -> None:
     url = f"{server}/extractions/article_overview?_facet_size=max"
     page = browser.dom(url)
-    [facet] = [a for a in page.select('div.facet-info[data-column="drugs"] ul li a')
+    [facet] = [a for a in page.select('div.facet-info[data-column="studied_drugs"] ul li a')
                if a.get_text(strip=True) == "Efalizumab"]
-    assert "drugs__arraycontains=Efalizumab" in facet["href"]
+    assert "studied_drugs__arraycontains=Efalizumab" in facet["href"]
     filtered = browser.dom(urljoin(url, str(facet["href"])))
     pmids = [cell(row, "pmid").get_text(strip=True)
              for row in filtered.select("table.rows-and-columns tbody tr")]

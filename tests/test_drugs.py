@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.analysis import Tagger, analyse
-from extractor.extract.drugs import STUDIED_CUE, chemical_shape_spans, drop_non_drug_spans, extract_drugs
+from extractor.extract.drugs import chemical_shape_spans, drop_non_drug_spans, extract_drugs
 from extractor.models import Article, Chemical, Drug, Section
 from extractor.tokens import Tokens
 
@@ -114,29 +114,17 @@ def test_drug_mentions(sentence: str, expected: list[tuple[str, str]]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("sentence", "studied"),
+    ("text", "studied"),
     [
-        ("Thirteen patients received efalizumab.", True),
-        ("Patients were randomized to metformin or placebo.", True),
-        ("Ketamine 0.5 mg/kg was infused.", True),
-        ("The most effective treatments are thalidomide, methotrexate and cyclosporin.", False),
-        ("Thalidomide is known to be teratogenic.", False),
+        # a background sentence that gives it: the trial's drug
+        ("Aspirin is widely used. Patients received aspirin daily.", True),
+        # only named in the background, no aim, no allocation: mentioned (roles.only_background)
+        ("Aspirin is widely used in the elderly.", False),
     ],
 )
-def test_studied_cue(sentence: str, studied: bool) -> None:
-    assert bool(STUDIED_CUE.search(sentence)) is studied
-
-
-def test_background_sentence_with_cue_makes_drug_studied() -> None:
-    article = Article(pmid="1", sections=[
-        Section(label="Background", text="Aspirin is widely used. Patients received aspirin daily."),
-    ])
-    assert [(d.name, d.studied) for d in drugs_of(article)] == [("Aspirin", True)]
-
-
-def test_unlabelled_abstract_without_cue_is_not_studied() -> None:
-    article = Article(pmid="1", sections=[Section(text="Aspirin is widely used in the elderly.")])
-    assert [(d.name, d.studied) for d in drugs_of(article)] == [("Aspirin", False)]
+def test_a_drug_only_in_the_background_is_not_studied(text: str, studied: bool) -> None:
+    article = Article(pmid="1", sections=[Section(label="Background", text=text)])
+    assert [(d.name, d.studied) for d in drugs_of(article)] == [("Aspirin", studied)]
 
 
 def test_chemical_list_adds_drugs_not_in_text() -> None:

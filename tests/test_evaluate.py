@@ -30,7 +30,7 @@ from extractor.evaluate import (
     report_to_json,
     text_offset,
 )
-from extractor.gold import GoldDoc, GoldSpan, load_gold
+from extractor.gold import GoldDoc, GoldSpan, load_gold, parse_gold_line
 from extractor.models import (
     Article,
     Condition,
@@ -171,12 +171,34 @@ def size_score(report: Report, corpus: str) -> SampleSizeScore:
     ("", 1, 5, 5),         # no title: TEXT is the abstract
 ])
 def test_text_offset(title: str, section_index: int, offset: int, expected: int) -> None:
-    assert text_offset(title, section_index, offset) == expected
+    doc = GoldDoc(id="x:1", pmid=None, corpus="x", split="dev", title=title, abstract="A B C D E.")
+    assert text_offset(doc, section_index, offset) == expected
 
 
 def test_text_offset_rejects_other_sections() -> None:
+    doc = GoldDoc(id="x:1", pmid=None, corpus="x", split="dev", title="T", abstract="A.")
     with pytest.raises(ValueError, match="section_index 2"):
-        text_offset("T", 2, 0)
+        text_offset(doc, 2, 0)
+
+
+def test_labelled_sections_become_the_article_sections() -> None:
+    # Evidence Inference records give the abstract's sections: "Label: text" joined by spaces
+    line = {"id": "ei:1", "pmid": None, "corpus": "ei", "split": "dev", "title": "A trial.",
+            "abstract": "Background: Why. Methods: 12 of 13 patients. Plain words.",
+            "sections": [{"label": "Background", "text": "Why."},
+                         {"label": "Methods", "text": "12 of 13 patients."},
+                         {"label": "", "text": "Plain words."}],
+            "annotations": {}}
+    doc = parse_gold_line(json.dumps(line))
+    article = build_article(doc)
+    assert [(s.label, s.text) for s in article.sections] == [
+        ("Background", "Why."), ("Methods", "12 of 13 patients."), (None, "Plain words.")]
+    start = text_offset(doc, 2, 0)
+    assert doc.text[start:start + 8] == "12 of 13"
+    assert doc.text[text_offset(doc, 3, 0):] == "Plain words."
+    # sections that do not make up the abstract are not used
+    line["sections"] = [{"label": "Background", "text": "Other."}]
+    assert build_article(parse_gold_line(json.dumps(line))).sections[0].label is None
 
 
 @pytest.mark.parametrize(("pmid", "expected"), [
@@ -522,3 +544,69 @@ def test_mesh_id_agreement_of_condition_mentions(tmp_path: Path) -> None:
     score = evaluate(load_gold([path])).corpora["toy"].fields["diseases"]
     assert isinstance(score, MentionScore)
     assert (score.strict_tp, score.identifier_checked, score.identifier_right) == (2, 2, 1)
+
+
+# ---------------------------------------------------------------------- studied drugs, population
+
+
+def doc_with(line: dict[str, object], tmp_path: Path) -> list[GoldDoc]:
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    return load_gold([path])
+
+
+def test_studied_drugs_are_scored_per_document_by_identifier(tmp_path: Path) -> None:
+    # Evidence Inference style: what the arms were given, as free strings (placebo left out)
+    docs = doc_with({"id": "ei:1", "pmid": None, "corpus": "ei", "split": "dev", "title": "",
+                     "abstract": "Metformin or sitagliptin in diabetes.",
+                     "annotations": {"interventions_text": ["Metformin 500 mg twice daily"],
+                                     "comparators_text": ["placebo", "sitagliptin"]}}, tmp_path)
+
+    def extract(article: Article) -> Findings:
+        return Findings(drugs=[
+            Drug(name="Metformin", identifier="DB00331", source="text", role="studied",
+                 studied=True),                                     # right
+            Drug(name="Aspirin", identifier="DB00945", source="text", role="studied",
+                 studied=True),                                     # wrong
+            Drug(name="Sitagliptin", identifier="DB01261", source="text", role="measured"),
+        ])                                                          # sitagliptin missed
+
+    score = evaluate(docs, extract=extract).corpora["ei"].fields["studied_drugs"]
+    assert isinstance(score, HitScore)
+    assert (score.gold, score.predicted, score.gold_found, score.predicted_matched) == (2, 2, 1, 1)
+
+
+def test_population_is_right_by_overlap_or_by_mesh_id(tmp_path: Path) -> None:
+    abstract = "Women with breast cancer had hot flushes."
+    docs = doc_with({"id": "pico:1", "pmid": None, "corpus": "pico", "split": "dev",
+                     "title": "", "abstract": abstract,
+                     "annotations": {"conditions": [{"text": "breast cancer", "start": 11,
+                                                     "end": 24}]}}, tmp_path)
+
+    def condition(name: str, identifier: str, text: str, role: str) -> Condition:
+        start = abstract.index(text)
+        return Condition(name=name, identifier=identifier, source="text", role=role,
+                         studied=role == "population",
+                         mentions=[Mention(text=text, start=start, end=start + len(text),
+                                           section="abstract", section_index=1, name=name,
+                                           identifier=identifier)])
+
+    def extract(article: Article) -> Findings:
+        return Findings(conditions=[
+            condition("Breast Neoplasms", "D001943", "cancer", "population"),  # overlaps gold
+            condition("Hot Flashes", "D019584", "hot flushes", "population"),  # wrong
+            condition("Neoplasms", "D009369", "Women", "mentioned"),          # no population
+        ])
+
+    score = evaluate(docs, extract=extract).corpora["pico"].fields["population"]
+    assert isinstance(score, HitScore)
+    assert (score.gold, score.gold_found, score.predicted, score.predicted_matched) == (1, 1, 2, 1)
+
+    def by_id(article: Article) -> Findings:
+        # no mention overlaps, but the MeSH ID is that of "breast cancer" in the gold span
+        return Findings(conditions=[condition("Breast Neoplasms", "D001943", "hot flushes",
+                                              "population")])
+
+    score = evaluate(docs, extract=by_id).corpora["pico"].fields["population"]
+    assert isinstance(score, HitScore)
+    assert (score.gold_found, score.predicted_matched) == (1, 1)

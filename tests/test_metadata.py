@@ -446,15 +446,18 @@ def test_articles_search_title_and_abstract(fixture_db: Path) -> None:
     assert [row["pmid"] for row in by_abstract.json()["rows"]] == ["17638731"]
 
 
-def test_overview_facets_count_drugs_conditions_and_types(fixture_db: Path) -> None:
+def test_overview_facets_lead_with_studied_drugs_and_population_conditions(fixture_db: Path) -> None:
     data = fetch_one(fixture_db, f"/{DB_NAME}/article_overview.json?_search=lupus").json()
     facets = data["facet_results"]
-    assert {"drugs", "conditions", "publication_types", "year", "significant",
+    assert TABLES_META["article_overview"]["facets"][:2] == [
+        {"array": "studied_drugs"}, {"array": "population_conditions"}]
+    assert {"studied_drugs", "population_conditions", "publication_types", "year", "significant",
             "retracted"} <= set(facets)
-    drug_values = {r["value"]: r["count"] for r in facets["drugs"]["results"]}
-    assert drug_values["Efalizumab"] == 1
-    assert facets["drugs"]["type"] == "array"
-    assert {r["value"] for r in facets["conditions"]["results"]} >= {"Lupus Erythematosus, Discoid"}
+    # the worked example studies efalizumab; thalidomide, methotrexate, cyclosporin are background
+    assert {r["value"]: r["count"] for r in facets["studied_drugs"]["results"]} == {"Efalizumab": 1}
+    assert facets["studied_drugs"]["type"] == "array"
+    assert {r["value"] for r in facets["population_conditions"]["results"]} == {
+        "Lupus Erythematosus, Discoid"}
     assert {r["value"] for r in facets["publication_types"]["results"]} == {"Case Reports"}
 
 

@@ -289,3 +289,19 @@ def test_evidence_offsets_point_into_the_section() -> None:
 
 def test_empty_article_gives_empty_list() -> None:
     assert counts_of(Article(pmid="1")) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # baseline characteristics are no responses (Evidence Inference train style)
+        ("Of these, 52 participants (61%) were women and 30 (35%) were older than 65 years.", []),
+        ("Of the 120 patients, 64 (53%) were male, mean age 54 years.", []),
+        # an outcome of women still is one
+        ("Rash developed in 5 women (8%) in the treated group.", [(5, "5 women (8%)")]),
+    ],
+)
+def test_baseline_characteristics_are_no_responses(sentence: str,
+                                                   expected: list[tuple[int, str]]) -> None:
+    found = counts_of(_article(_METHODS, sentence)).findings
+    assert [(c.responders, c.text) for c in found if c.section_index == 2] == expected

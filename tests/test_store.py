@@ -169,6 +169,7 @@ def test_foreign_keys_are_declared() -> None:
         "publication_types": [("pmid", "articles", "pmid")],
         "sample_sizes": [("pmid", "articles", "pmid")],
         "response_counts": [("pmid", "articles", "pmid")],
+        "arms": [("pmid", "articles", "pmid")],
         "p_values": [("pmid", "articles", "pmid")],
         "doubts": [("pmid", "articles", "pmid")],
         # the raw record is kept even when parsing fails, so no article may exist for it
@@ -182,7 +183,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
     ensure_db_shape(db)
     fk_columns = {(name, fk.column) for name in TABLES for fk in db.table(name).foreign_keys}
     indexed = {(name, tuple(index.columns)) for name in TABLES for index in db.table(name).indexes}
-    assert len(fk_columns) == 12  # pmid of the 10 child tables, drug_id, condition_id
+    assert len(fk_columns) == 13  # pmid of the 11 child tables, drug_id, condition_id
     assert {(name, (column,)) for name, column in fk_columns} <= indexed
     assert ("drugs", ("name",)) in indexed
     assert ("conditions", ("name",)) in indexed
@@ -210,7 +211,7 @@ def test_model_fields_have_columns(table: str, model: type, not_stored: set[str]
 def test_article_child_tables_are_every_table_pointing_at_articles() -> None:
     assert ARTICLE_CHILD_TABLES == (
         "sections", "article_drugs", "article_conditions", "mesh_headings", "chemicals",
-        "publication_types", "sample_sizes", "response_counts", "p_values", "doubts",
+        "publication_types", "sample_sizes", "response_counts", "arms", "p_values", "doubts",
     )
 
 
@@ -291,15 +292,16 @@ def test_drug_rows() -> None:
     # efalizumab: once in the title, twice in each of Background and Observations, once in
     # Conclusions; the others once each, in the Background sentence on current treatments
     assert rows(db, "article_drugs") == [
-        {"pmid": PMID, "drug_id": 1, "source": "text", "studied": 1, "text": "Efalizumab",
-         "start": 0, "end": 10, "section": "title", "section_index": 0, "mention_count": 6},
-        {"pmid": PMID, "drug_id": 2, "source": "text", "studied": 0, "text": "thalidomide",
+        {"pmid": PMID, "drug_id": 1, "source": "text", "role": "studied", "studied": 1,
+         "text": "Efalizumab", "start": 0, "end": 10, "section": "title", "section_index": 0,
+         "mention_count": 6},
+        {"pmid": PMID, "drug_id": 2, "source": "text", "role": "mentioned", "studied": 0, "text": "thalidomide",
          "start": 210, "end": 221, "section": "Background", "section_index": 1,
          "mention_count": 1},
-        {"pmid": PMID, "drug_id": 3, "source": "text", "studied": 0, "text": "methotrexate",
+        {"pmid": PMID, "drug_id": 3, "source": "text", "role": "mentioned", "studied": 0, "text": "methotrexate",
          "start": 223, "end": 235, "section": "Background", "section_index": 1,
          "mention_count": 1},
-        {"pmid": PMID, "drug_id": 4, "source": "text", "studied": 0, "text": "cyclosporin",
+        {"pmid": PMID, "drug_id": 4, "source": "text", "role": "mentioned", "studied": 0, "text": "cyclosporin",
          "start": 241, "end": 252, "section": "Background", "section_index": 1,
          "mention_count": 1},
     ]
@@ -314,11 +316,12 @@ def test_condition_rows() -> None:
     # title, first Background sentence, "Because discoid lupus erythematosus ...", Conclusions
     psoriasis = BACKGROUND.index("psoriasis")
     assert rows(db, "article_conditions") == [
-        {"pmid": PMID, "condition_id": 1, "source": "text", "studied": 1,
+        {"pmid": PMID, "condition_id": 1, "source": "text", "role": "population", "studied": 1,
          "text": "discoid lupus erythematosus",
          "start": 31, "end": 58, "section": "title", "section_index": 0, "mention_count": 4},
         # "with a current license for use in psoriasis": background, not the participants'
-        {"pmid": PMID, "condition_id": 2, "source": "text", "studied": 0, "text": "psoriasis",
+        {"pmid": PMID, "condition_id": 2, "source": "text", "role": "mentioned", "studied": 0,
+         "text": "psoriasis",
          "start": psoriasis, "end": psoriasis + 9, "section": "Background", "section_index": 1,
          "mention_count": 1},
     ]
@@ -351,15 +354,18 @@ def test_same_drug_listed_twice_with_one_source_becomes_one_row() -> None:
                     mention("efalizumab", "efalizumab", "Observations", 2, 27))
     record = worked_example(drugs=[
         Drug(name="efalizumab", source="text", mentions=[later]),
-        Drug(name="efalizumab", source="text", studied=True, mentions=[title]),
+        Drug(name="efalizumab", source="text", role="studied", studied=True,
+             mentions=[title]),
         Drug(name="efalizumab", source="chemical_list"),
     ])
+    # the strongest role of the two, the mentions counted together, the earliest as evidence
     assert rows(saved_db(record), "article_drugs") == [
-        {"pmid": PMID, "drug_id": 1, "source": "text", "studied": 1, "text": "Efalizumab",
-         "start": 0, "end": 10, "section": "title", "section_index": 0, "mention_count": 2},
-        {"pmid": PMID, "drug_id": 1, "source": "chemical_list", "studied": 0, "text": None,
-         "start": None, "end": None, "section": None, "section_index": None,
-         "mention_count": 0},
+        {"pmid": PMID, "drug_id": 1, "source": "text", "role": "studied", "studied": 1,
+         "text": "Efalizumab", "start": 0, "end": 10, "section": "title", "section_index": 0,
+         "mention_count": 2},
+        {"pmid": PMID, "drug_id": 1, "source": "chemical_list", "role": "mentioned",
+         "studied": 0, "text": None, "start": None, "end": None, "section": None,
+         "section_index": None, "mention_count": 0},
     ]
 
 
@@ -380,8 +386,10 @@ def test_finding_rows() -> None:
     assert rows(db, "response_counts") == [
         {"pmid": PMID, "position": 0, "responders": 12, "total": 13, "total_source": "printed",
          "percent": None, "arm": None, "text": "12 of 13", "start": of_13, "end": of_13 + 8,
-         **evidence, "sentence": SENTENCE_1},
+         **evidence, "sentence": SENTENCE_1, "total_text": None, "total_start": None,
+         "total_end": None, "total_section_index": None},
     ]
+    assert rows(db, "arms") == []   # a case series: no arm
     p_value = OBSERVATIONS.index("P = .002")
     assert rows(db, "p_values") == [
         {"pmid": PMID, "position": 0, "operator": "=", "value": 0.002, "significant": 1,
@@ -454,7 +462,7 @@ def test_saving_twice_does_not_duplicate() -> None:
 def test_changed_findings_replace_the_old_ones() -> None:
     db = saved_db()
     fewer = worked_example(
-        drugs=[Drug(name="Efalizumab", source="text", studied=True)],
+        drugs=[Drug(name="Efalizumab", source="text", role="studied", studied=True)],
         p_values=[PValue(operator="<", value=0.05, text="(P = .002)", start=246, end=256,
                          section="Observations", section_index=2, sentence=SENTENCE_2)],
         response_counts=[],
@@ -497,7 +505,7 @@ def test_two_articles_share_drug_rows() -> None:
         pmid="123", title="Methotrexate for psoriasis",
         article=Article(pmid="123", title="Methotrexate for psoriasis"),
         extractor_version="0.1.0",
-        drugs=[Drug(name="Methotrexate", source="text", studied=True, mentions=[
+        drugs=[Drug(name="Methotrexate", source="text", role="studied", studied=True, mentions=[
             mention("Methotrexate", "Methotrexate", "title", 0, 0)])],
     )
     save_record(db, other, None, "xml-file")
@@ -539,8 +547,11 @@ def test_article_findings_view() -> None:
         "retracted": 0,
         "studied_drugs": "Efalizumab",
         "drugs": "Cyclosporine; Efalizumab; Methotrexate; Thalidomide",
+        "population_conditions": "Lupus Erythematosus, Discoid",
         "conditions": "Lupus Erythematosus, Discoid; Psoriasis",
+        "measured": None,
         "sample_size": 13,
+        "arms": None,
         "response_counts": "12/13",
         "p_values": "P = .002",
         "min_p_value": 0.002,

@@ -3,13 +3,15 @@
 Each extractor is a pure function of the ``AnalysedArticle`` returning its findings and its
 doubts (``Extraction``); this module only composes them. Response counts read the sample sizes
 (participant counts are no outcomes, and bound the counts printed without their group), so the
-sample sizes are extracted first and handed over.
+sample sizes are extracted first and handed over; the arms read the sample sizes of role ``arm``
+and the studied drugs, and lend their sizes to the response counts that name them.
 """
 
 from __future__ import annotations
 
 from extractor import __version__
 from extractor.analysis import AnalysedArticle, Tagger, analyse, default_tagger
+from extractor.extract.arms import extract_arms, with_arm_sizes
 from extractor.extract.conditions import extract_conditions
 from extractor.extract.drugs import extract_drugs
 from extractor.extract.pvalues import extract_p_values
@@ -23,12 +25,15 @@ def run_extractors(analysed: AnalysedArticle) -> Findings:
     sample_sizes = extract_sample_sizes(analysed)
     response_counts = extract_response_counts(analysed, sample_sizes.findings)
     p_values = extract_p_values(analysed)
+    drugs = extract_drugs(analysed)
+    arms = extract_arms(analysed, sample_sizes.findings, drugs.findings)
     return Findings(
-        drugs=extract_drugs(analysed).findings,
+        drugs=drugs.findings,
         conditions=extract_conditions(analysed).findings,
         sample_size=next((s.value for s in sample_sizes.findings if s.chosen), None),
         sample_sizes=sample_sizes.findings,
-        response_counts=response_counts.findings,
+        arms=arms.findings,
+        response_counts=with_arm_sizes(response_counts.findings, arms.findings),
         p_values=p_values.findings,
         doubts=[*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts],
     )

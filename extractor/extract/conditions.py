@@ -33,7 +33,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from extractor.abbreviations import is_bare_short_form, letters_in_order
 from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
@@ -42,11 +42,18 @@ from extractor.extract.mentions import (
     drop_undefined_short_forms,
     find_mentions,
     group_by_key,
-    is_studied,
     mentions_of,
 )
 from extractor.extract.result import Extraction
-from extractor.models import Condition, MeshHeading
+from extractor.extract.roles import (
+    has_cue,
+    mention_features,
+    only_background,
+    relative_features,
+    role_model,
+)
+from extractor.models import Condition, ConditionRole, MeshHeading
+from extractor.tokens import token_words
 from extractor.vocabulary import (
     cased_variants,
     disease_key_by_mesh_id,
@@ -178,11 +185,12 @@ def _letters_fit(short: str, name: str) -> bool:
     return sum(ch.isalnum() for ch in short) >= 2 and letters_in_order(short, name)
 
 
-def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
-    """Conditions of the article: text mentions grouped by MeSH descriptor, then its headings.
+def condition_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
+    """The condition mentions of the text, grouped by canonical key, in order of first
+    appearance.
 
     Candidates beyond the dictionary: name shapes (``DISEASE_SHAPE``) and the tagger's
-    ``disease`` spans; dictionary matches win where they overlap. No doubts.
+    ``disease`` spans; dictionary matches win where they overlap.
     """
     sections = analysed.sections
     defined = disease_short_forms(analysed) | implied_short_forms(analysed)
@@ -200,11 +208,69 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
         {**cased_variants("disease_cased_variants.tsv"), **analysed.disease_abbreviations},
         extra=extra, blocking={s.index: s.drug_matches for s in sections},
     )
-    matches = [_extended(sections[m.section_index].text, m) for m in matches
-               if is_whole_word(sections[m.section_index].text, m.start, m.end)]
+    groups = group_by_key(_extended(sections[m.section_index].text, m) for m in matches
+                          if is_whole_word(sections[m.section_index].text, m.start, m.end))
+    return merge_parents(groups)
+
+
+def merge_parents(groups: dict[str, list[SectionMatch]]) -> dict[str, list[SectionMatch]]:
+    """Fold a MeSH parent into its child when the parent's mentions only repeat words of the
+    child's: "type 1 diabetes ... diabetes" is one condition, Diabetes Mellitus, Type 1, not that
+    and Diabetes Mellitus beside it. The most specific descriptor wins."""
+    records = disease_records()
+    trees = {key: records.get(key, {}).get("mesh_tree", []) for key in groups}
+    merged = {key: list(group) for key, group in groups.items()}
+    for parent in groups:
+        child = next((key for key in groups if key != parent and key in merged
+                      and _is_ancestor(trees[parent], trees[key])
+                      and all(_repeats(m.text, groups[key]) for m in groups[parent])), None)
+        if child is not None and parent in merged:
+            merged[child] = sorted([*merged[child], *merged.pop(parent)],
+                                   key=lambda m: (m.section_index, m.start))
+    return merged
+
+
+def _repeats(text: str, group: Sequence[SectionMatch]) -> bool:
+    """True when ``text`` says nothing a mention of ``group`` does not: its words are among the
+    mention's ("diabetes" of "type 1 diabetes"), or it abbreviates the mention's last words ("MS"
+    of "relapsing-remitting multiple sclerosis")."""
+    words = set(token_words(text))
+    short = is_bare_short_form(text)
+    for match in group:
+        if words <= set(token_words(match.text)):
+            return True
+        tails = [match.text[m.start():] for m in re.finditer(r"(?<![\w-])\w", match.text)]
+        if short and any(letters_in_order(text, tail) for tail in tails):
+            return True
+    return False
+
+
+def _is_ancestor(parents: Sequence[str], children: Sequence[str]) -> bool:
+    return any(child.startswith(parent + ".") for parent in parents for child in children)
+
+
+def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
+    """Conditions of the article: text mentions grouped by MeSH descriptor, each with its role,
+    then its MeSH headings not named in the text. No doubts."""
+    sections = analysed.sections
     headings = {key: heading for heading in analysed.article.mesh_headings
                 if (key := disease_heading_key(heading)) is not None}
-    conditions = _conditions_from_matches(sections, matches, headings)
+    groups = condition_mentions(analysed)
+    model = role_model("condition_role_model")
+    features = {key: condition_features(sections, key, groups) for key in groups}
+    # a condition named only in the background, with no participants or aim, is not theirs; one
+    # named only among the results is what happened to them
+    chance = {key: 0.0 if only_background(features[key], PARTICIPANT_CUES)
+              or only_results(features[key]) else model.probability(features[key])
+              for key in groups}
+    # Every trial has its participants' condition: when none reaches the threshold, the most
+    # likely one is taken (headings aside, which name it already).
+    likeliest = max(chance, key=lambda key: chance[key], default=None)
+    if headings or any(p >= model.threshold for p in chance.values()):
+        likeliest = None
+    conditions = [_condition(sections, key, group, headings.get(key),
+                             chance[key] >= model.threshold or key == likeliest)
+                  for key, group in groups.items()]
     seen = {c.name.lower() for c in conditions}
     for key, heading in headings.items():
         name = heading.name
@@ -213,7 +279,7 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
         seen.add(name.lower())
         # A MeSH heading names what the article is indexed as being about.
         conditions.append(Condition(name=name, identifier=heading.ui, source="mesh_heading",
-                                    studied=True))
+                                    role="population", studied=True))
     return Extraction(conditions, [])
 
 
@@ -296,32 +362,60 @@ def condition_display(key: str, printed: str | None = None) -> tuple[str, str | 
     return record.get("name") or printed or key, disease_mesh_id(key)
 
 
-# Sentence cues that a condition is the participants' own, each from a real abstract sentence:
-PARTICIPANT_CUE = re.compile(
-    r"""
-    \b(?:
-        (?:patients|participants|subjects|women|men|children|adults|individuals|infants
-           |volunteers|cases)\s+(?:with|who\s+had|suffering\s+from|diagnosed\s+with)
-                                                # "patients with recalcitrant disease"
-      | randomi[sz]\w* | enrolled | recruited | included | allocated | assigned
-                                                # "120 women with breast cancer were randomized"
-      | (?:treatment|therapy|management)\s+(?:of|for)   # "in the treatment of discoid lupus"
-    )
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+def condition_features(sections: Sequence[AnalysedSection], key: str,
+                       groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, float]:
+    """The features the role model reads (``roles.mention_features`` of the condition's
+    mentions, ``roles.relative_features`` among the article's conditions), plus whether the
+    vocabulary knows the condition."""
+    record = disease_records().get(key, {})
+    features = mention_features(sections, groups[key], record.get("mesh_tree", []))
+    features.update(relative_features(groups, key))
+    features["known"] = float(bool(record))
+    return features
 
 
-def _conditions_from_matches(
-    sections: tuple[AnalysedSection, ...], matches: list[SectionMatch],
-    headings: dict[str, MeshHeading]
-) -> list[Condition]:
-    conditions: list[Condition] = []
-    for key, group in group_by_key(matches).items():
-        name, mesh_id = condition_display(key, group[0].text)
-        if key in headings:
-            mesh_id = headings[key].ui or mesh_id
-        studied = key in headings or is_studied(sections, group, PARTICIPANT_CUE)
-        conditions.append(Condition(name=name, identifier=mesh_id, source="text", studied=studied,
-                                    mentions=mentions_of(group, name, mesh_id)))
-    return conditions
+def only_results(features: Mapping[str, float]) -> bool:
+    """Named only in results and conclusion sentences, never in the title, the methods or an
+    aim: an event or measure of the trial ("incidence of nausea and vomiting in the remifentanil
+    group"), not the participants' condition."""
+    reported = (features.get("share:sentence:results", 0.0)
+                + features.get("share:sentence:conclusion", 0.0))
+    return reported >= 1.0 and not features.get("cue:objective") and not features.get(
+        "cue:participants")
+
+
+# Sentence cues that say whose condition it is ("patients with ...", "to evaluate X in ...",
+# "were randomized"): a background sentence with one of them can name the participants'.
+PARTICIPANT_CUES = ("participants", "objective", "allocation")
+
+
+def condition_role(sections: Sequence[AnalysedSection], group: Sequence[SectionMatch],
+                   population: bool) -> ConditionRole:
+    """``population`` when the record is indexed with it (a MeSH heading) or the role model
+    says it is the participants' condition (``population``); else ``outcome`` when a mention's
+    sentence reports it as an event or measure ("the incidence of nausea", "hypotension
+    occurred"), else ``mentioned``."""
+    if population:
+        return "population"
+    if has_cue(sections, group, OUTCOME_CUE) > 0:
+        return "outcome"
+    return "mentioned"
+
+
+# A condition reported as what happened, each branch from a real sentence: "the incidence of
+# postoperative nausea and vomiting", "hypotension occurred in 12 patients", "adverse events
+# (headache, dizziness)", "developed delirium".
+OUTCOME_CUE = re.compile(
+    r"\b(?:incidence|occurrence|occurred|occurring|developed|experienced|adverse|side\s+effects?|"
+    r"complications?|events?|rates?\s+of|risk\s+of|episodes?\s+of|frequency\s+of|severity\s+of|"
+    r"symptoms?|toxicit\w+|reported)\b", re.IGNORECASE)
+
+
+def _condition(sections: tuple[AnalysedSection, ...], key: str, group: list[SectionMatch],
+               heading: MeshHeading | None, likely: bool) -> Condition:
+    name, mesh_id = condition_display(key, group[0].text)
+    if heading is not None:
+        mesh_id = heading.ui or mesh_id
+    role = condition_role(sections, group, population=heading is not None or likely)
+    return Condition(name=name, identifier=mesh_id, source="text", role=role,
+                     studied=role == "population", mentions=mentions_of(group, name, mesh_id))

@@ -9,13 +9,12 @@
   shape or tagger span that crosses its edge; a longer span around it wins over it ("nicotine
   sulfate"); see ``extract.mentions``. One ``Drug`` per canonical name, with every
   mention; a name the vocabulary lacks is its own lower-cased canonical name, identifier None.
-- Studied or only mentioned: a drug is ``studied`` when a mention is in the title, in a
-  Methods/Results/Observations-type section, or in a sentence that says it was given
-  ("received", "treated with", "randomized to", "versus", "administered", "dose", "mg").
-  "the most effective treatments are thalidomide, methotrexate, and cyclosporin" in a
-  Background section leaves those three ``studied=False``.
+- Role (``drug_role``, ``extract.roles``): ``studied`` (given in an arm the trial compares),
+  ``background`` (given to every arm), ``measured`` (an analyte) or ``mentioned``. In the worked
+  example "the most effective treatments for severe disease are thalidomide, methotrexate, and
+  cyclosporin" in the Background leaves those three ``mentioned``.
 - Chemical list: each ``article.chemicals`` entry not already found in the text becomes a
-  ``chemical_list`` drug (``studied=False``, no mentions), named and identified (DrugBank ID
+  ``chemical_list`` drug (role ``mentioned``, no mentions), named and identified (DrugBank ID
   or None) as the drug vocabulary names it. Kept: entries the drug vocabulary knows (after
   its stop lists) that have a DrugBank ID or a registry number (CAS or UNII). Skipped:
   placebos, names the vocabulary does not hold ("DNA", "Aerosols", pesticides), and classes,
@@ -26,33 +25,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from extractor.abbreviations import short_form_after
 from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
-from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, is_studied, mentions_of
+from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, mentions_of
 from extractor.extract.result import Extraction
-from extractor.models import Drug
-from extractor.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
-
-# Sentence cues that a drug was given in the study, each from a real abstract sentence:
-STUDIED_CUE = re.compile(
-    r"""
-    \b(?:
-        received | receiving | receive                 # "Thirteen patients received efalizumab"
-      | given | giving | administ\w+                   # "ketamine was administered intravenously"
-      | treated\s+with | treatment\s+with | therapy\s+with   # "after therapy with efalizumab"
-      | randomi[sz]\w*                                 # "randomized to lisinopril or placebo"
-      | allocated | assigned                           # "assigned to metformin"
-      | versus | vs\.? | compared\s+with                # "latanoprost versus timolol"
-      | dose[sd]? | dosage | dosing                     # "a single dose of 2 mg/kg"
-      | \d+(?:\.\d+)?\s*(?:mg|g|µg|ug|mcg|ml|mL|IU|units?|mmol)\b   # "metformin 500 mg"
-      | infusion | injection | injected | intravenous\w* | oral(?:ly)? | orally
-      | we\s+(?:used|gave|studied|tested|evaluated|investigated|assessed)
-    )
-    """,
-    re.VERBOSE | re.IGNORECASE,
+from extractor.extract.roles import (
+    ANALYTE_AFTER,
+    ANALYTE_BEFORE,
+    CUES,
+    has_cue,
+    mention_features,
+    only_background,
+    relative_features,
+    role_model,
 )
-
+from extractor.models import Drug, DrugRole
+from extractor.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
 
 # Names the vocabulary lacks but whose shape says "chemical", each branch from a real sentence:
 CHEMICAL_SHAPE = re.compile(
@@ -92,16 +83,43 @@ FUNDING_OR_REGISTRATION = re.compile(
 )
 
 
-def drop_non_drug_spans(section: AnalysedSection, spans: list[EntitySpan]) -> list[EntitySpan]:
-    """Tagger or shape spans that are registry numbers or sit in a funding/registration sentence."""
+# Inside a span: a registry number or a grade ("org ChiCTR-TRC-00000022", "Grade 4--76").
+_NOT_A_NAME = re.compile(r"\b(?:NCT\d|ISRCTN|ChiCTR|grade\b)", re.IGNORECASE)
+
+
+def drop_non_drug_spans(section: AnalysedSection, spans: list[EntitySpan],
+                        defined: frozenset[str] = frozenset()) -> list[EntitySpan]:
+    """Tagger or shape spans that are no drug: registry numbers, spans in a funding or
+    registration sentence, and single letters the article does not define as a drug ("E", "T",
+    "K" of regimen names; "testosterone (T)" defines one)."""
     kept = []
     for start, end, label in spans:
-        if REGISTRY_ID.match(section.text[start:end]):
+        text = section.text[start:end]
+        if REGISTRY_ID.match(text) or _NOT_A_NAME.search(text):
+            continue
+        if len(text) == 1 and text not in defined:
             continue
         if FUNDING_OR_REGISTRATION.search(section.sentence_text(section.sentence_at(start))):
             continue
         kept.append((start, end, label))
     return kept
+
+
+def drug_short_forms(analysed: AnalysedArticle) -> frozenset[str]:
+    """Short forms the article defines with a drug long form: one that holds a dictionary drug
+    name or overlaps a tagger chemical span ("testosterone (T)", "epirubicin (E)")."""
+    shorts: set[str] = set()
+    for section in analysed.sections:
+        spans = [(s, e) for s, e, label in section.entities if label == "chemical"]
+        for short, (long_form, start, end) in section.abbreviations.items():
+            if drug_lexicon().find(long_form) or any(s < end and start < e for s, e in spans):
+                shorts.add(short)
+        # one letter in brackets right after a drug name, as the tagger reads one
+        for end in [*(m.end for m in section.drug_matches), *(e for _, e in spans)]:
+            after = short_form_after(section.text, end)
+            if after is not None:
+                shorts.add(after)
+    return frozenset(shorts)
 
 
 def chemical_shape_spans(text: str) -> list[EntitySpan]:
@@ -111,18 +129,19 @@ def chemical_shape_spans(text: str) -> list[EntitySpan]:
     return spans
 
 
-def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
-    """Drugs of the article: text mentions grouped by canonical name, then its chemical list.
+def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
+    """The drug mentions of the text, grouped by canonical key, in order of first appearance.
 
     Candidates beyond the dictionary: name shapes (``CHEMICAL_SHAPE``) and the tagger's
-    ``chemical`` spans; dictionary matches win where they overlap. No doubts.
+    ``chemical`` spans; dictionary matches win where they overlap.
     """
     sections = analysed.sections
+    defined = drug_short_forms(analysed)
     extra = {
         section.index: drop_non_drug_spans(section, [
             *chemical_shape_spans(section.text),
             *(span for span in section.entities if span[2] == "chemical"),
-        ])
+        ], defined)
         for section in sections
     }
     matches = find_mentions(
@@ -130,7 +149,14 @@ def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
         {**cased_variants("drug_cased_variants.tsv"), **analysed.drug_abbreviations},
         extra=extra,
     )
-    drugs = _drugs_from_matches(sections, matches)
+    return group_by_key(matches)
+
+
+def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
+    """Drugs of the article: text mentions grouped by canonical name, each with its role, then
+    its chemical list. No doubts."""
+    groups = drug_mentions(analysed)
+    drugs = [_drug(analysed.sections, key, groups) for key in groups]
     drugs.extend(_drugs_from_chemical_list(analysed, {d.name.lower() for d in drugs}))
     return Extraction(drugs, [])
 
@@ -145,17 +171,51 @@ def drug_display(key: str, printed: str | None = None) -> tuple[str, str | None]
     return record.get("name") or printed or key, record.get("drugbank_id")
 
 
-def _drugs_from_matches(sections: tuple[AnalysedSection, ...],
-                        matches: list[SectionMatch]) -> list[Drug]:
-    drugs: list[Drug] = []
-    for key, group in group_by_key(matches).items():
-        name, identifier = drug_display(key, group[0].text)
-        drugs.append(
-            Drug(name=name, identifier=identifier, source="text",
-                 studied=is_studied(sections, group, STUDIED_CUE),
-                 mentions=mentions_of(group, name, identifier))
-        )
-    return drugs
+def drug_features(sections: Sequence[AnalysedSection], key: str,
+                  groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, float]:
+    """The features the role model reads (``roles.mention_features`` of the drug's mentions,
+    ``roles.relative_features`` among the article's drugs), plus whether the vocabulary knows
+    the drug and gives it a DrugBank ID."""
+    record: dict[str, Any] = drug_records().get(key, {})
+    features = mention_features(sections, groups[key], record.get("mesh_tree", []))
+    features.update(relative_features(groups, key))
+    features["known"] = float(bool(record))
+    features["drugbank"] = float(bool(record.get("drugbank_id")))
+    return features
+
+
+def drug_role(sections: Sequence[AnalysedSection], key: str,
+              groups: Mapping[str, Sequence[SectionMatch]]) -> DrugRole:
+    """``background`` when most mentions follow words that give it to every arm ("general
+    anaesthesia with propofol"); ``studied`` when the role model says the trial gives it, unless
+    it is only named in the background (``roles.only_background``); else ``measured`` when most
+    mentions read as an analyte ("serum creatinine", "IL-6 levels"), ``background`` when a
+    mention's sentence gives it to every arm ("all patients received propofol"), else
+    ``mentioned``."""
+    model = role_model("drug_role_model")
+    features = drug_features(sections, key, groups)
+    group = groups[key]
+    # "under general anaesthesia with propofol and fentanyl": given to every arm, wherever named
+    if features.get("share:every_arm_before", 0.0) >= 0.5:
+        return "background"
+    if not only_background(features) and model.probability(features) >= model.threshold:
+        return "studied"
+    analyte = max(has_cue(sections, group, ANALYTE_BEFORE, "before"),
+                  has_cue(sections, group, ANALYTE_AFTER, "after"))
+    if analyte >= 0.5:
+        return "measured"
+    if has_cue(sections, group, CUES["every_arm"]) > 0:
+        return "background"
+    return "mentioned"
+
+
+def _drug(sections: tuple[AnalysedSection, ...], key: str,
+          groups: Mapping[str, list[SectionMatch]]) -> Drug:
+    group = groups[key]
+    name, identifier = drug_display(key, group[0].text)
+    role = drug_role(sections, key, groups)
+    return Drug(name=name, identifier=identifier, source="text", role=role,
+                studied=role == "studied", mentions=mentions_of(group, name, identifier))
 
 
 def _drugs_from_chemical_list(analysed: AnalysedArticle, known: set[str]) -> list[Drug]:

@@ -7,9 +7,7 @@ resolved longest-first; a span that crosses a dictionary match's edge loses to i
 matches and more text replaces them ("colorectal cancers" over "cancers"). The mentions are then
 grouped by canonical key, one drug or condition per key, in order of first appearance.
 
-A drug or condition is *studied* when one of its mentions is in the title or in a section that
-reports this study (``AnalysedSection.reports_study``), or in a sentence with a cue of the
-extractor's (drugs: "received", "randomized to"; conditions: "patients with").
+What each drug or condition is in the trial (its role) is decided in ``extract.roles``.
 """
 
 from __future__ import annotations
@@ -51,18 +49,6 @@ def mentions_of(group: list[SectionMatch], name: str, identifier: str | None) ->
                 section_index=m.section_index, name=name, identifier=identifier)
         for m in group
     ]
-
-
-def is_studied(sections: Sequence[AnalysedSection], group: Iterable[SectionMatch],
-               cue: re.Pattern[str]) -> bool:
-    """True when a mention is in the title or a study section, or in a sentence with ``cue``."""
-    for match in group:
-        section = sections[match.section_index]
-        if section.reports_study:
-            return True
-        if cue.search(section.sentence_text(section.sentence_at(match.start))):
-            return True
-    return False
 
 
 def find_mentions(

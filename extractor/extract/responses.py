@@ -79,6 +79,7 @@ from extractor.count_patterns import (
     ZERO_WORD,
     words_regex,
 )
+from extractor.extract.arms import group_named_beside
 from extractor.extract.result import Extraction
 from extractor.models import Doubt, ResponseCount, SampleSize
 from extractor.numbers import NUMBER, parse_count
@@ -86,18 +87,6 @@ from extractor.numbers import NUMBER, parse_count
 _ZERO_RE = re.compile(rf"^{ZERO_WORD}$", re.IGNORECASE)
 # "(57/156; 36%)", "(7/142, 4.9%)": a percent printed right after the fraction.
 _PCT_AFTER = re.compile(r"^\s*[,;]?\s*\(?\s*(?P<pct>\d{1,3}(?:\.\d+)?)\s*%")
-# "... in 57 (90%) of the PB group patients", "with SB3", "in the TM group": the arm named
-# right after the count (best effort; None when the sentence does not say).
-_ARM_AFTER = re.compile(
-    r"""^[^.;]{0,40}?\b(?:in|with|on|receiving|for)\s+(?:the\s+)?
-        (?P<arm>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+(?:group|arm|cohort)\b""",
-    re.VERBOSE | re.IGNORECASE,
-)
-_ARM_BEFORE = re.compile(
-    r"""\b(?:in|for|among)\s+the\s+(?P<arm>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+
-        (?:group|arm|cohort)\s*,?\s*$""",
-    re.VERBOSE | re.IGNORECASE,
-)
 _DATE_BEFORE = re.compile(
     r"(?:\b(?:between|from|since|until|till|during)"
     # "Between 09/92 and 12/96": the second date of a range
@@ -501,16 +490,6 @@ def _partition_starts(hits: list[_Hit]) -> set[int]:
     return found
 
 
-def _arm_of(text: str, s0: int, s1: int, hit: _Hit) -> str | None:
-    after = _ARM_AFTER.match(text[hit.end:s1])
-    if after:
-        return after.group("arm")
-    before = _ARM_BEFORE.search(text[s0:hit.start])
-    return before.group("arm") if before else None
-
-
-
-
 # The shapes, tried in this order on each sentence (see the module docstring); each finds
 # (hit, raw match) pairs in ``text[s0:s1]``, given the study's largest group size.
 ShapeFinder = Callable[[str, int, int, int | None], list[_Found]]
@@ -641,7 +620,7 @@ def _sentence_counts(section: AnalysedSection, sentence: Sentence, group_size: i
             section_index=section.index, responders=hit.responders, total=hit.total,
             total_source=hit.total_source,
             percent=hit.percent if hit.percent is None or hit.percent <= 100 else None,
-            arm=_arm_of(text, s0, s1, hit), sentence=text[s0:s1],
+            arm=group_named_beside(text, s0, s1, hit.start, hit.end), sentence=text[s0:s1],
         ))
     return results, doubts
 

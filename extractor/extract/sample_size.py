@@ -35,6 +35,7 @@ from typing import Literal
 
 from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 from extractor.count_patterns import (
+    ALLOCATED_PAIR,
     ARM_CONTEXT_AFTER,
     COUNT_THEN_NOUN,
     COUNT_THEN_PARTS,
@@ -88,6 +89,7 @@ class _Candidate:
     noun: str
     match_start: int  # where the whole pattern starts: the "n" of "(n = 40)"
     split: bool = False  # its bracket splits it into parts: "351 women (176 ..., 175 ...)"
+    parts: tuple[tuple[int, int, int], ...] = ()  # (start, end, value) of each of those parts
 
 
 def _is_people_count(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -119,19 +121,27 @@ def _find_candidates(text: str, sentence_start: int, sentence_end: int) -> list[
     for match in COUNT_THEN_PARTS.finditer(sentence):
         start, end = sentence_start + match.start("n"), sentence_start + match.end("n")
         value = parse_count(match.group("n"))
-        parts = [parse_count(p.group("n")) or 0 for p in PART.finditer(match.group("inner"))]
-        if not value or len(parts) < 2 or sum(parts) != value:
+        inner = sentence_start + match.start("inner")
+        parts = tuple((inner + p.start("n"), inner + p.end("n"), parse_count(p.group("n")) or 0)
+                      for p in PART.finditer(match.group("inner")))
+        if not value or len(parts) < 2 or sum(part[2] for part in parts) != value:
             continue
         if start in found:
-            found[start] = replace(found[start], split=True)
+            found[start] = replace(found[start], split=True, parts=parts)
         elif _is_people_count(text, start, end, sentence_start):
             found[start] = _Candidate(value, start, end, sentence_start, sentence_end, "parts",
-                                      "", sentence_start + match.start(), split=True)
+                                      "", sentence_start + match.start(), split=True,
+                                      parts=parts)
     return sorted(found.values(), key=lambda c: c.start)
 
 
 # "31.3 percent (n = 30)", "7.9% (n = 75)": an n = giving the count behind a percentage.
 _PERCENT_BEFORE_N = re.compile(r"(?:%|percent|per\s+cent)\s*[(\[,;]?\s*$", re.I)
+# "rash (n = 71, 69%), fever (n = 36, 35%)": an n = with its percent counts people who have
+# something, a part of the sample.
+_PERCENT_AFTER_N = re.compile(r"^\s*[,;]\s*\d{1,3}(?:\.\d+)?\s*%")
+# "101 patients (50 women and 51 men)": a bracket that splits the sample by sex splits no arms.
+_SEX_SPLIT = re.compile(r"\b(?:(?:fe)?males?|women|men|boys|girls)\b", re.I)
 _SEX = re.compile(r"(?:fe)?males?", re.I)
 _BREAKDOWN_BEFORE = re.compile(r"[(\[]\s*$")
 _SINGULAR_NOUNS = re.compile(r"(?:patient|participant|subject|woman|man|person|individual|case|"
@@ -141,7 +151,8 @@ _SINGULAR_NOUNS = re.compile(r"(?:patient|participant|subject|woman|man|person|i
 def _is_subset(text: str, candidate: _Candidate) -> bool:
     """ "12 of 13", "18 patients (44%)", "12/13": the count is part of a group, not a group."""
     if candidate.shape == "n_equals":
-        return bool(_PERCENT_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start]))
+        return bool(_PERCENT_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start])
+                    or _PERCENT_AFTER_N.match(text[candidate.end:candidate.sentence_end]))
     # "255 insulin-naive patients (131 male; mean age 61)": a breakdown by sex.
     if _SEX.fullmatch(candidate.noun) and _BREAKDOWN_BEFORE.search(text[candidate.sentence_start:candidate.start]):
         return True
@@ -210,26 +221,44 @@ def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, Role]:
     roles: dict[int, Role] = {
         c.start: "arm" if ARM_CONTEXT_AFTER.match(text[c.end:c.sentence_end]) else "total"
         for c in kept}
-    for i, candidate in enumerate(kept):
-        running = 0
-        for j in range(i + 1, len(kept)):
-            running += kept[j].value
-            if running == candidate.value and j >= i + 2:
-                roles[candidate.start] = "total"
-                for other in kept[i + 1:j + 1]:
-                    roles[other.start] = "arm"
-                return roles
+    split = _total_and_parts(kept)
+    if split is not None:
+        total, parts = split
+        roles[total.start] = "total"
+        roles.update({part.start: "arm" for part in parts})
+        return roles
     for shape in ("n_equals", "noun"):
         group = [c for c in kept if c.shape == shape
                  and not (shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(text[c.sentence_start:c.match_start]))
                  and (shape == "n_equals" or _PAREN_BEFORE.search(text[c.sentence_start:c.start]))]
-        if len(group) < 2:
+        if len(group) < 2 or _splits_by_sex(group):
             continue
         values = [c.value for c in group]
         if max(values) <= 3 * min(values):
             for c in group:
                 roles[c.start] = "arm"
     return roles
+
+
+def _total_and_parts(kept: list[_Candidate]) -> tuple[_Candidate, list[_Candidate]] | None:
+    """The first count equal to the sum of two or more counts right after it, and those
+    ("Patients (n = 449) were randomly assigned to ... (n = 225) or ... (n = 224)"), unless
+    they split the sample by sex."""
+    for i, candidate in enumerate(kept):
+        running = 0
+        for j in range(i + 1, len(kept)):
+            running += kept[j].value
+            if running == candidate.value and j >= i + 2 and not _splits_by_sex(kept[i + 1:j + 1]):
+                return candidate, kept[i + 1:j + 1]
+    return None
+
+
+def _splits_by_sex(group: list[_Candidate]) -> bool:
+    """ "101 patients (50 women and 51 men)": counts of people of different sexes side by side
+    split the sample, they are no arms (arms of one sex name it alike: "(2583 women) or placebo
+    (2587 women)")."""
+    nouns = {c.noun.lower() for c in group}
+    return len(nouns) > 1 and all(_SEX_SPLIT.fullmatch(noun) for noun in nouns)
 
 
 @dataclass
@@ -244,6 +273,7 @@ class _Item:
     score: float
     sentence: str
     chosen: bool = False
+    part: bool = False  # a part of a count split in brackets: its whole is printed already
 
     def to_model(self, sections: tuple[AnalysedSection, ...]) -> SampleSize:
         section = sections[self.section_index]
@@ -287,13 +317,38 @@ def _sentence_items(section: AnalysedSection, sentence: Sentence) -> list[_Item]
         if score >= THRESHOLD:
             items.append(_Item(section.index, candidate.start, candidate.end, candidate.value,
                                roles[candidate.start], score, section.sentence_text(sentence)))
-    return items
+            # "2471 women (tamoxifen 1238, placebo 1233)": the parts are the arms' sizes
+            if candidate.parts and not _SEX_SPLIT.search(
+                    text[candidate.parts[0][0]:candidate.parts[-1][1] + 12]):
+                items.extend(_Item(section.index, start, end, value, "arm", score,
+                                   section.sentence_text(sentence), part=True)
+                             for start, end, value in candidate.parts
+                             if value and start not in roles)
+    return _allocated_pairs(section, sentence, items)
+
+
+def _allocated_pairs(section: AnalysedSection, sentence: Sentence, items: list[_Item]) -> list[_Item]:
+    """Arms allocated side by side ("266 patients were randomly assigned to GT and 263 to
+    paclitaxel", ``ALLOCATED_PAIR``): the first count is an arm, not the total, and the second,
+    printed without its noun, is the other arm, scored like the first."""
+    by_start = {item.start: item for item in items}
+    for match in ALLOCATED_PAIR.finditer(section.text, sentence.start, sentence.end):
+        first = by_start.get(match.start("n"))
+        second_value = parse_count(match.group("m"))
+        if first is None or not second_value or match.start("m") in by_start:
+            continue
+        first.role = "arm"
+        second = _Item(section.index, match.start("m"), match.end("m"), second_value, "arm",
+                       first.score, first.sentence)
+        by_start[second.start] = second
+        items.append(second)
+    return sorted(items, key=lambda item: item.start)
 
 
 def _arms_by_sentence(found: list[_Item]) -> list[list[_Item]]:
     groups: dict[tuple[int, str], list[_Item]] = {}
     for item in found:
-        if item.role == "arm":
+        if item.role == "arm" and not item.part:
             groups.setdefault((item.section_index, item.sentence), []).append(item)
     return list(groups.values())
 

@@ -1,0 +1,154 @@
+"""The arms of a trial: the group each size belongs to, the drugs it was given, and the response
+counts it holds.
+
+An arm is read from each sample size of role ``arm`` (``extract_sample_sizes``): its label is
+the group named beside the count, by the first of these shapes that fits (each from a real
+abstract):
+
+- ``LABEL_BEFORE_N``: "randomly assigned to docetaxel (n = 40) or paclitaxel (n = 41)";
+- ``LABEL_IN_BRACKET``: "2471 women (tamoxifen 1238, placebo 1233)", "(25 idoxifene, 22
+  tamoxifen)";
+- ``LABEL_AFTER_TO``: "266 patients were randomly assigned to GT and 263 to paclitaxel";
+- ``GROUP_AFTER`` / ``GROUP_BEFORE``: "59 patients in the gefitinib group", "In the placebo
+  group, 12 ...".
+
+The drugs of an arm are the studied drugs named in its label. A response count printed without
+its group size ("9 patients in the exercise group") takes the size of the arm its own text names
+("exercise group (n = 40)" earlier), and keeps where that size was read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.analysis import AnalysedArticle
+from extractor.extract.result import Extraction
+from extractor.models import Arm, Drug, ResponseCount, SampleSize
+
+# The words of a label: a name, a dose or a code ("letrozole 2.5 mg", "E120", "non-IT").
+_LABEL = r"[A-Za-z0-9][\w/+.%-]*(?:\s+[\w/+.%-]+){0,5}?"
+# "assigned to docetaxel (n = 40)", "fulvestrant (250 mg ...; n = 313)": the label ends the text
+# before "(n =" and starts after the last allocation word or separator.
+LABEL_BEFORE_N = re.compile(
+    rf"(?:\bto\b|\bor\b|\band\b|\beither\b|\breceive\b|\bversus\b|\bvs\.?|\bwith\b|[,;:(])\s*"
+    rf"(?:(?:receive|receiving|either|the)\s+)*(?P<label>{_LABEL})\s*[(\[][^()\[\]]{{0,80}}?"
+    rf"\b[nN]\s*[=:]\s*$")
+# Inside a bracket that splits a count, the name before or after the part: "(tamoxifen 1238,
+# placebo 1233)", "(25 idoxifene, 22 tamoxifen)", "(HCT group 68 cases, ...)".
+LABEL_IN_BRACKET_BEFORE = re.compile(rf"[(\[,;]\s*(?P<label>{_LABEL})\s*[:=]?\s*$")
+LABEL_IN_BRACKET_AFTER = re.compile(
+    r"^\s+(?P<label>(?!patients|women|men|participants|subjects|cases)[A-Za-z][\w/+.-]*"
+    r"(?:\s+(?!and\b|or\b)[A-Za-z][\w/+.-]*){0,2}?)\s*[,;)\]]")
+# "... and 263 to paclitaxel", "107 to usual practice"
+LABEL_AFTER_TO = re.compile(
+    rf"^(?:\s+(?:patients|women|participants|subjects|men|children))?\s+(?:were\s+)?"
+    rf"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\s+(?:receive\s+)?"
+    rf"(?:the\s+)?(?P<label>{_LABEL})(?=\s*(?:[,;.)]|\band\b|\bor\b|\bgroup\b|\barm\b|$))")
+# "59 patients in the gefitinib group", "9 patients in the exercise group"
+GROUP_AFTER = re.compile(
+    r"""^[^.;]{0,40}?\b(?:in|with|on|receiving|for)\s+(?:the\s+)?
+        (?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+(?:group|arm|cohort)\b""",
+    re.VERBOSE | re.IGNORECASE)
+# "In the placebo group, 12 ..."
+GROUP_BEFORE = re.compile(
+    r"""\b(?:in|for|among)\s+the\s+(?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+
+        (?:group|arm|cohort)\s*,?\s*$""",
+    re.VERBOSE | re.IGNORECASE)
+_LABEL_NOISE = re.compile(r"^(?:the|a|an)\s+|\s+(?:group|arm|cohort|groups|arms)$", re.IGNORECASE)
+
+
+def group_named_beside(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
+    """The group a count of one sentence (``text[start:end]`` in ``text[s0:s1]``) belongs to, as
+    the sentence names it right after or right before the count; None when it names none."""
+    after = GROUP_AFTER.match(text[end:s1])
+    if after:
+        return after.group("label")
+    before = GROUP_BEFORE.search(text[s0:start])
+    return before.group("label") if before else None
+
+
+def arm_label(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
+    """The label of the arm whose size is ``text[start:end]`` (see the module docstring)."""
+    before, after = text[max(s0, start - 160):start], text[end:s1]
+    in_bracket = before.rfind("(") > before.rfind(")")
+    candidates = [LABEL_BEFORE_N.search(before), GROUP_AFTER.match(after)]
+    if in_bracket:
+        candidates += [LABEL_IN_BRACKET_BEFORE.search(before), LABEL_IN_BRACKET_AFTER.match(after)]
+    candidates += [LABEL_AFTER_TO.match(after), GROUP_BEFORE.search(text[s0:start])]
+    for found in candidates:
+        label = _clean(found.group("label")) if found is not None else ""
+        if label and not _NOT_A_LABEL.fullmatch(label):
+            return label
+    return None
+
+
+# What a label is not: a joining word, the "n" of "n =", a number.
+_NOT_A_LABEL = re.compile(r"(?:and|or|n|vs|versus|with|to|the|[\d.,]+)", re.IGNORECASE)
+
+
+def _clean(label: str) -> str:
+    """ "an exercise group" -> "exercise group"; "paclitaxel." -> "paclitaxel"."""
+    return re.sub(r"^(?:the|an?|either)\s+", "", label.strip().rstrip(".,;:"), flags=re.IGNORECASE)
+
+
+def same_group(a: str, b: str) -> bool:
+    """True when two labels name one group: "the exercise group" and "exercise"."""
+    return _LABEL_NOISE.sub("", a.strip()).lower() == _LABEL_NOISE.sub("", b.strip()).lower()
+
+
+def extract_arms(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize],
+                 drugs: Sequence[Drug]) -> Extraction[Arm]:
+    """One arm per sample size of role ``arm``, in text order. No doubts."""
+    arms: list[Arm] = []
+    for size in sample_sizes:
+        if size.role != "arm":
+            continue
+        section = analysed.sections[size.section_index]
+        sentence = section.sentence_at(size.start)
+        label = arm_label(section.text, sentence.start, sentence.end, size.start, size.end)
+        arms.append(Arm(label=label, size=size.value, drugs=_drugs_in(label, drugs),
+                        text=size.text, start=size.start, end=size.end, section=size.section,
+                        section_index=size.section_index))
+    return Extraction(arms, [])
+
+
+def _drugs_in(label: str | None, drugs: Sequence[Drug]) -> list[str]:
+    """The studied drugs one of whose mentions reads in ``label``."""
+    if not label:
+        return []
+    lowered = label.lower()
+    return [d.name for d in drugs if d.role == "studied"
+            and any(re.search(rf"(?<!\w){re.escape(m.text.lower())}(?!\w)", lowered)
+                    for m in d.mentions)]
+
+
+def _same_number(arm: Arm, count: ResponseCount) -> bool:
+    """The arm's size is the count itself, read as a group size too ("9 patients in the
+    exercise group" in an outcome sentence)."""
+    return arm.section_index == count.section_index and arm.start < count.end and count.start < arm.end
+
+
+def with_arm_sizes(counts: Sequence[ResponseCount], arms: Sequence[Arm]) -> list[ResponseCount]:
+    """Response counts printed without their group size take the size of the one arm their
+    sentence names ("9 patients in the exercise group" and "exercise group (n = 40)"): total
+    from the arm, ``total_source`` ``arm``, and where that size was read. Counts larger than
+    the arm, and arms named twice with two sizes, are left as they are."""
+    out = []
+    for count in counts:
+        matching = {(a.size, a.section_index, a.start) for a in arms
+                    if count.arm and a.label and same_group(a.label, count.arm)
+                    and not _same_number(a, count)}
+        sizes = {size for size, _, _ in matching}
+        if count.total is not None or len(sizes) != 1:
+            out.append(count)
+            continue
+        size, index, start = min(matching)
+        if count.responders > size:
+            out.append(count)
+            continue
+        arm = next(a for a in arms if (a.section_index, a.start) == (index, start))
+        out.append(count.model_copy(update={
+            "total": size, "total_source": "arm", "total_text": arm.text,
+            "total_start": arm.start, "total_end": arm.end, "total_section_index": index}))
+    return out

@@ -1,0 +1,171 @@
+"""Train the role models of ``extractor/data/`` from the TRAIN splits of the gold corpora.
+
+    python scripts/train_roles.py --gold ../shared/gold            # writes both models
+    python scripts/train_roles.py --gold ../shared/gold --only drug
+
+Needs numpy and scikit-learn (``pip install -e '.[train]'``); the package itself reads the
+models with plain Python (``extractor.extract.roles.RoleModel``).
+
+- Drugs (``drug_role_model.json``): one instance per drug found in the text of an Evidence
+  Inference TRAIN article; positive when the drug vocabulary finds it in the article's
+  ``interventions_text`` or ``comparators_text`` (what the physicians wrote down as compared).
+- Conditions (``condition_role_model.json``): one instance per condition found in the text of a
+  PICO or C-TrO TRAIN abstract that annotates at least one condition; positive when
+  ``extract evaluate`` would count it right as the population's condition (a mention overlaps
+  a gold condition span, or its MeSH ID is that of a name inside one).
+
+L2-regularised logistic regression; the regularisation is chosen by 5-fold cross-validation on
+TRAIN (grouped by article), and the threshold from the cross-validated probabilities: the
+highest one that keeps recall at ``--recall`` (drugs) or that maximises F1 (conditions).
+Features seen in fewer than ``--min-count`` instances are left out. Never reads dev or test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, cross_val_predict
+
+from extractor.analysis import analyse
+from extractor.evaluate import (
+    TREATMENT_STRINGS,
+    build_article,
+    drug_identity,
+    gold_condition_ids,
+    gold_drugs,
+    overlaps,
+    section_starts,
+)
+from extractor.extract.conditions import condition_display, condition_features, condition_mentions
+from extractor.extract.drugs import drug_display, drug_features, drug_mentions
+from extractor.gold import GoldDoc, read_gold
+
+DATA = Path(__file__).resolve().parents[1] / "extractor" / "data"
+SPLIT = "train"
+Instance = tuple[dict[str, float], int, str]   # features, label, document id
+
+
+def drug_instances(gold: Path) -> Iterator[Instance]:
+    for doc in read_gold(gold / "evidence_inference.jsonl"):
+        if doc.split != SPLIT:
+            continue
+        wanted = gold_drugs(s for key in TREATMENT_STRINGS for s in doc.strings.get(key, ()))
+        analysed = analyse(build_article(doc))
+        groups = drug_mentions(analysed)
+        for key, group in groups.items():
+            name, identifier = drug_display(key, group[0].text)
+            label = int(drug_identity(name, identifier) in wanted)
+            yield drug_features(analysed.sections, key, groups), label, doc.id
+
+
+def condition_instances(gold: Path) -> Iterator[Instance]:
+    for corpus in ("pico_breast_cancer.jsonl", "ctro.jsonl"):
+        for doc in read_gold(gold / corpus):
+            spans = doc.annotations.get("conditions")
+            if doc.split != SPLIT or not spans:
+                continue
+            yield from _condition_instances(doc, spans)
+
+
+def _condition_instances(doc: GoldDoc, spans: tuple) -> Iterator[Instance]:  # type: ignore[type-arg]
+    ids = gold_condition_ids(spans)
+    starts = section_starts(doc)
+    analysed = analyse(build_article(doc))
+    groups = condition_mentions(analysed)
+    for key, group in groups.items():
+        _, mesh_id = condition_display(key, group[0].text)
+        in_text = [(starts[m.section_index] + m.start, starts[m.section_index] + m.end)
+                   for m in group]
+        right = mesh_id in ids or any(overlaps(g.start, g.end, s, e) for g in spans
+                                      for s, e in in_text)
+        yield condition_features(analysed.sections, key, groups), int(right), doc.id
+
+
+def train(instances: list[Instance], min_count: int, recall: float | None) -> dict[str, object]:
+    counts = Counter(name for features, _, _ in instances for name in features)
+    kept = [{k: v for k, v in features.items() if counts[k] >= min_count}
+            for features, _, _ in instances]
+    labels = np.array([label for _, label, _ in instances])
+    groups = [doc for _, _, doc in instances]
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(kept)
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in (0.03, 0.1, 0.3, 1.0, 3.0):
+        model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False)
+        probabilities = cross_val_predict(model, x, labels, groups=groups, cv=GroupKFold(5),
+                                          method="predict_proba")[:, 1]
+        loss = -np.mean(labels * np.log(probabilities + 1e-9)
+                        + (1 - labels) * np.log(1 - probabilities + 1e-9))
+        print(f"  C={c}: cross-validated log loss {loss:.4f}")
+        if best is None or loss < best[0]:
+            best = (loss, c, probabilities)
+    assert best is not None
+    _, c, probabilities = best
+    threshold = choose_threshold(probabilities, labels, recall)
+    model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(x, labels)
+    weights = {name: round(float(w), 5) for name, w in
+               zip(vectorizer.get_feature_names_out(), model.coef_[0], strict=True) if abs(w) > 1e-4}
+    predicted = probabilities >= threshold
+    tp = int((predicted & (labels == 1)).sum())
+    print(f"  chose C={c}, threshold {threshold:.3f}: cross-validated precision "
+          f"{tp / max(1, predicted.sum()):.3f}, recall {tp / max(1, labels.sum()):.3f} "
+          f"({len(instances)} instances, {labels.sum()} positive, {len(weights)} weights)")
+    return {"threshold": round(threshold, 4), "C": c, "instances": len(instances),
+            "positives": int(labels.sum()), "weights": dict(sorted(weights.items()))}
+
+
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, recall: float | None) -> float:
+    """The highest threshold keeping ``recall``; without one, the threshold of the best F1."""
+    best_f1, best_threshold = -1.0, 0.5
+    for threshold in np.unique(probabilities)[::-1]:
+        predicted = probabilities >= threshold
+        tp = (predicted & (labels == 1)).sum()
+        r = tp / labels.sum()
+        if recall is not None:
+            if r >= recall:
+                return float(threshold)
+            continue
+        p = tp / predicted.sum()
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best_f1:
+            best_f1, best_threshold = f1, float(threshold)
+    return best_threshold
+
+
+def write(name: str, model: dict[str, object], about: str) -> None:
+    path = DATA / f"{name}.json"
+    data = {"about": about, "written_by": "scripts/train_roles.py", "split": SPLIT, **model}
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("--only", choices=["drug", "condition"])
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--recall", type=float, default=0.93,
+                        help="cross-validated recall the drug threshold keeps")
+    args = parser.parse_args()
+    if args.only in (None, "drug"):
+        print("drugs (evidence_inference.jsonl, TRAIN):")
+        model = train(list(drug_instances(args.gold)), args.min_count, args.recall)
+        write("drug_role_model", model, "studied drug: given in an arm the trial compares")
+    if args.only in (None, "condition"):
+        print("conditions (pico_breast_cancer.jsonl, ctro.jsonl, TRAIN):")
+        model = train(list(condition_instances(args.gold)), args.min_count, None)
+        write("condition_role_model", model, "population condition: the participants' condition")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
