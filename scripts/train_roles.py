@@ -46,7 +46,7 @@ from extractor.evaluate import (
 )
 from extractor.extract.conditions import condition_display, condition_features, condition_mentions
 from extractor.extract.drugs import drug_display, drug_features, drug_mentions
-from extractor.gold import GoldDoc, read_gold
+from extractor.gold import GoldDoc, GoldSpan, read_gold
 
 DATA = Path(__file__).resolve().parents[1] / "extractor" / "data"
 SPLIT = "train"
@@ -75,7 +75,7 @@ def condition_instances(gold: Path) -> Iterator[Instance]:
             yield from _condition_instances(doc, spans)
 
 
-def _condition_instances(doc: GoldDoc, spans: tuple) -> Iterator[Instance]:  # type: ignore[type-arg]
+def _condition_instances(doc: GoldDoc, spans: tuple[GoldSpan, ...]) -> Iterator[Instance]:
     ids = gold_condition_ids(spans)
     starts = section_starts(doc)
     analysed = analyse(build_article(doc))
