@@ -33,10 +33,6 @@ from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
 from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, mentions_of
 from extractor.extract.result import Extraction
 from extractor.extract.roles import (
-    ANALYTE_AFTER,
-    ANALYTE_BEFORE,
-    CUES,
-    has_cue,
     mention_features,
     only_background,
     relative_features,
@@ -194,17 +190,17 @@ def drug_role(sections: Sequence[AnalysedSection], key: str,
     ``mentioned``."""
     model = role_model("drug_role_model")
     features = drug_features(sections, key, groups)
-    group = groups[key]
     # "under general anaesthesia with propofol and fentanyl": given to every arm, wherever named
     if features.get("share:every_arm_before", 0.0) >= 0.5:
         return "background"
     if not only_background(features) and model.probability(features) >= model.threshold:
         return "studied"
-    analyte = max(has_cue(sections, group, ANALYTE_BEFORE, "before"),
-                  has_cue(sections, group, ANALYTE_AFTER, "after"))
+    # the features already hold the share of mentions read as an analyte, and the cues
+    analyte = max(features.get("share:analyte_before", 0.0),
+                  features.get("share:analyte_after", 0.0))
     if analyte >= 0.5:
         return "measured"
-    if has_cue(sections, group, CUES["every_arm"]) > 0:
+    if features.get("cue:every_arm"):
         return "background"
     return "mentioned"
 

@@ -88,8 +88,12 @@ class _Candidate:
     shape: str  # "noun", "n_equals", "verb"
     noun: str
     match_start: int  # where the whole pattern starts: the "n" of "(n = 40)"
-    split: bool = False  # its bracket splits it into parts: "351 women (176 ..., 175 ...)"
-    parts: tuple[tuple[int, int, int], ...] = ()  # (start, end, value) of each of those parts
+    # (start, end, value) of each part its bracket splits it into: "351 women (176 ..., 175 ...)"
+    parts: tuple[tuple[int, int, int], ...] = ()
+
+    @property
+    def split(self) -> bool:
+        return bool(self.parts)
 
 
 def _is_people_count(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -127,11 +131,10 @@ def _find_candidates(text: str, sentence_start: int, sentence_end: int) -> list[
         if not value or len(parts) < 2 or sum(part[2] for part in parts) != value:
             continue
         if start in found:
-            found[start] = replace(found[start], split=True, parts=parts)
+            found[start] = replace(found[start], parts=parts)
         elif _is_people_count(text, start, end, sentence_start):
             found[start] = _Candidate(value, start, end, sentence_start, sentence_end, "parts",
-                                      "", sentence_start + match.start(), split=True,
-                                      parts=parts)
+                                      "", sentence_start + match.start(), parts=parts)
     return sorted(found.values(), key=lambda c: c.start)
 
 
