@@ -18,11 +18,14 @@ from tqdm import tqdm
 
 from extractor import __version__, pipeline, store
 from extractor.errors import ExtractorError
-from extractor.fetch import PubMedClient
+from extractor.fetch import PubMedClient, Timeouts, describe_pmids
 from extractor.ids import is_pmid
 from extractor.summary import render_summary
 
 DEFAULT_DB = "extractions.db"
+EXIT_INTERRUPTED = 130      # 128 + SIGINT, as shells report Ctrl-C
+_BAD_LINES_SHOWN = 5
+_DEFAULT_TIMEOUTS = Timeouts()
 
 
 class DefaultRunGroup(click.Group):
@@ -72,35 +75,59 @@ def _note(message: str) -> None:
     tqdm.write(message, file=sys.stderr)
 
 
-def _read_pmid_lines(stream: TextIO) -> list[str]:
-    return [line.strip() for line in stream if line.strip() and not line.lstrip().startswith("#")]
+def _pmid_lines(stream: TextIO, name: str) -> list[tuple[str, str]]:
+    """(value, "FILE:LINE") of each line holding a PMID; blank lines and ``#`` comments
+    (whole lines, or after the PMID) are skipped."""
+    found = []
+    for number, line in enumerate(stream, start=1):
+        value = line.split("#", 1)[0].strip()
+        if value:
+            found.append((value, f"{name}:{number}"))
+    return found
+
+
+def _read_pmid_file(path: str) -> list[tuple[str, str]]:
+    if path == "-":
+        return _pmid_lines(sys.stdin, "<stdin>")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return _pmid_lines(handle, path)
+    except OSError as exc:
+        raise click.UsageError(f"cannot read --from-file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(f"cannot read --from-file {path}: not UTF-8 text ({exc.reason} "
+                               f"at byte {exc.start})") from exc
+
+
+def _refuse_invalid(values: list[tuple[str, str]]) -> None:
+    """One usage error naming every malformed PMID (the first few) with where it was read."""
+    bad = [(value, where) for value, where in values if not is_pmid(value)]
+    if not bad:
+        return
+    shown = ", ".join(f"{value[:40]!r} ({where})" if where else repr(value[:40])
+                      for value, where in bad[:_BAD_LINES_SHOWN])
+    more = f" and {len(bad) - _BAD_LINES_SHOWN} more" if len(bad) > _BAD_LINES_SHOWN else ""
+    noun = "invalid PMID" if len(bad) == 1 else "invalid PMIDs"
+    raise click.UsageError(
+        f"{noun} {shown}{more}: a PMID is a positive whole number of at most 9 digits"
+    )
 
 
 def collect_pmids(args: tuple[str, ...], from_file: str | None) -> list[str]:
-    """PMIDs from arguments, ``-`` (stdin) and ``--from-file``; malformed ones are usage errors."""
-    raw: list[str] = []
+    """PMIDs from arguments, ``-`` (stdin) and ``--from-file``; malformed ones are usage errors
+    naming each with its file and line."""
+    raw: list[tuple[str, str]] = []
     for arg in args:
         if arg == "-":
-            raw.extend(_read_pmid_lines(sys.stdin))
+            raw.extend(_read_pmid_file("-"))
         elif arg.startswith("--"):
             raise click.NoSuchOption(arg)
         else:
-            raw.append(arg.strip())
+            raw.append((arg.strip(), ""))
     if from_file:
-        if from_file == "-":
-            raw.extend(_read_pmid_lines(sys.stdin))
-        else:
-            try:
-                with open(from_file, encoding="utf-8") as handle:
-                    raw.extend(_read_pmid_lines(handle))
-            except OSError as exc:
-                raise click.UsageError(f"cannot read --from-file {from_file}: {exc.strerror}") from exc
-    for value in raw:
-        if not is_pmid(value):
-            raise click.UsageError(
-                f"invalid PMID {value!r}: a PMID is a positive whole number of at most 9 digits"
-            )
-    return list(dict.fromkeys(raw))
+        raw.extend(_read_pmid_file(from_file))
+    _refuse_invalid(raw)
+    return list(dict.fromkeys(value for value, _ in raw))
 
 
 def _open_db(path: str) -> store.Database:
@@ -127,6 +154,16 @@ def _open_db(path: str) -> store.Database:
               help="PMIDs per efetch request (NCBI allows 200 per POST).")
 @click.option("--retries", type=click.IntRange(1, 20), default=6, show_default=True,
               help="Attempts per request before giving up (429, 5xx, timeouts are retried with backoff).")
+@click.option("--connect-timeout", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_CONNECT_TIMEOUT",
+              default=_DEFAULT_TIMEOUTS.connect, show_default=True, metavar="SECONDS",
+              help="Seconds to open a connection [env PUBMED_CONNECT_TIMEOUT].")
+@click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_READ_TIMEOUT",
+              default=_DEFAULT_TIMEOUTS.read, show_default=True, metavar="SECONDS",
+              help="Longest wait for the next bytes of an answer [env PUBMED_READ_TIMEOUT].")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_DEADLINE",
+              default=_DEFAULT_TIMEOUTS.deadline, show_default=True, metavar="SECONDS",
+              help="Longest time for one whole request, body included; then it is retried "
+                   "[env PUBMED_DEADLINE].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per article on stdout, nothing else.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
 @click.option("--eutils-url", envvar="PUBMED_EUTILS_URL", metavar="URL",
@@ -141,16 +178,19 @@ def _open_db(path: str) -> store.Database:
               help="Show the traceback of an unexpected error (a bug) under its error line.")
 def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
-        batch_size: int, retries: int, as_json: bool, quiet: bool, eutils_url: str | None,
-        page_url: str | None, api_key: str | None, email: str | None, debug: bool) -> None:
+        batch_size: int, retries: int, connect_timeout: float, read_timeout: float, deadline: float,
+        as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
+        api_key: str | None, email: str | None, debug: bool) -> None:
     """Fetch PMIDs, extract their findings and store them (the default command).
 
     Records already in the database are not fetched again (use --force);
     a re-run after a failure only does what is missing. A record that
     cannot be fetched, parsed, extracted or stored is named in one line
-    (and in the failures table) and the run goes on. Exit status: 0 all
-    stored, 1 some PMIDs failed or were not found (the others are stored
-    and the failures named), 2 usage error.
+    (and in the failures table) and the run goes on. Records in NCBI's
+    answer that were not asked for are dropped, with a warning. Exit
+    status: 0 all stored, 1 some PMIDs failed or were not found (the
+    others are stored and the failures named), 2 usage error, 130
+    interrupted (Ctrl-C; what was stored stays, a re-run does the rest).
 
     \b
     Examples:
@@ -166,28 +206,45 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
         raise click.UsageError("give at least one PMID (or --from-file, --xml, --html, --reprocess)")
     db = _open_db(db_path)
     result = pipeline.RunResult()
+    client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
+                          timeouts=Timeouts(connect_timeout, read_timeout, deadline),
+                          max_attempts=retries,
+                          on_retry=None if quiet else lambda event: _note(str(event)))
+    stopped_by: ExtractorError | None = None
     try:
-        if reprocess:
-            with progress_bar(store.count_raw_records(db), "re-extracting", not quiet) as bar:
-                result.merge(pipeline.reprocess(db, on_progress=bar.update))
-        if xml_files or html_files:
-            result.merge(pipeline.run_files(db, xml_files, html_files))
-        if wanted:
-            if not email and not quiet and not (eutils_url or "").strip():
-                click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email",
-                           err=True)
-            with progress_bar(len(wanted), "fetching", not quiet and len(wanted) > 1) as bar:
-                client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key,
-                                      email=email, max_attempts=retries,
-                                      on_retry=None if quiet else lambda event: _note(str(event)))
-                result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
-                                                batch_size=batch_size, on_progress=bar.update))
-    except ExtractorError as exc:
+        try:
+            if reprocess:
+                with progress_bar(store.count_raw_records(db), "re-extracting", not quiet) as bar:
+                    result.merge(pipeline.reprocess(db, on_progress=bar.update))
+            if xml_files or html_files:
+                result.merge(pipeline.run_files(db, xml_files, html_files))
+            if wanted:
+                _fetch(db, client, wanted, result, source=source, force=force, batch_size=batch_size,
+                       quiet=quiet, ask_email=not (email or quiet or (eutils_url or "").strip()))
+        except ExtractorError as exc:
+            stopped_by = exc
         _report(db, result, as_json, quiet, debug)
+    except KeyboardInterrupt:
+        click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
+                   f"to do the rest.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except ExtractorError as exc:   # the report itself could not be read
         raise click.ClickException(str(exc)) from exc
-    _report(db, result, as_json, quiet, debug)
+    finally:
+        client.close()
+    if stopped_by is not None:
+        raise click.ClickException(str(stopped_by)) from stopped_by
     if not result.ok:
         sys.exit(1)
+
+
+def _fetch(db: store.Database, client: PubMedClient, wanted: list[str], result: pipeline.RunResult,
+           source: str, force: bool, batch_size: int, quiet: bool, ask_email: bool) -> None:
+    if ask_email:
+        click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email", err=True)
+    with progress_bar(len(wanted), "fetching", not quiet and len(wanted) > 1) as bar:
+        result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
+                                        batch_size=batch_size, on_progress=bar.update))
 
 
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
@@ -201,6 +258,9 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
             click.echo(json.dumps(record, ensure_ascii=False))
         elif not quiet:
             click.echo(render_summary(record, color=sys.stdout.isatty()))
+    if result.unrequested:
+        click.echo(f"Warning: NCBI's answer held {len(result.unrequested)} records nobody asked for "
+                   f"({describe_pmids(dict.fromkeys(result.unrequested))}); not stored", err=True)
     if result.skipped and not quiet:
         click.echo(f"{len(result.skipped)} already stored, not fetched again (use --force to refetch)", err=True)
     if result.not_found:

@@ -12,9 +12,13 @@ Everything here returns bytes exactly as NCBI sent them; parsing is another stag
 
 One `PubMedClient` holds one `requests.Session` (keep-alive) and one `RateLimiter` for
 the whole run, and sends NCBI's `tool`, `email` and `api_key` parameters. Every request
-has a (connect, read) timeout. HTTP 429/500/502/503/504, connection errors and timeouts
-are retried with exponential backoff and full jitter (NCBI sends no Retry-After), up to
-`max_attempts` attempts in all; every attempt, retries included, waits for the limiter.
+has a connect timeout, a read timeout (the longest silence between two reads) and a
+deadline for the whole request, body included (`Timeouts`), so a server that trickles its
+answer a byte at a time cannot hold a run. HTTP 429/500/502/503/504, connection errors,
+timeouts, deadlines and answers that are not whole efetch XML (cut off, or an HTML error
+page sent with 200) are retried with exponential backoff and full jitter (NCBI sends no
+Retry-After), up to `max_attempts` attempts in all; every attempt, retries included, waits
+for the limiter.
 Page requests wait for the same limiter: NCBI publishes no limit for pages, and one
 shared budget keeps the whole run polite.
 """
@@ -24,6 +28,8 @@ from __future__ import annotations
 import os
 import random
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +40,7 @@ from extractor import __version__
 from extractor.errors import FetchError, InvalidPMID, PMIDNotFound
 from extractor.ids import is_pmid
 from extractor.ratelimit import RateLimiter
+from extractor.sniff import html_title
 
 TOOL = "pubmed-trial-extractor"
 USER_AGENT = f"{TOOL}/{__version__} (python-requests/{requests.__version__})"
@@ -51,6 +58,46 @@ _NCBI_ERROR = re.compile(rb"<ERROR>([^<]{1,300})</ERROR>")
 _EFETCH_END = b"</PubmedArticleSet>"
 # PMIDs named in full in an error message; the rest are counted (all are in .pmids).
 _PMIDS_SHOWN = 10
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long one request may take, in seconds.
+
+    `connect`: to open the connection; `read`: the longest wait for the next bytes of the
+    answer; `deadline`: the whole request, from sending it to the last byte of the body.
+    `from_env` reads `PUBMED_CONNECT_TIMEOUT`, `PUBMED_READ_TIMEOUT`, `PUBMED_DEADLINE`.
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    deadline: float = 180.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "deadline"):
+            value = getattr(self, name)
+            if not value > 0:
+                raise ValueError(f"the {name} timeout must be a positive number of seconds, not {value}")
+
+    @classmethod
+    def from_env(cls, connect: float | None = None, read: float | None = None,
+                 deadline: float | None = None) -> Timeouts:
+        """The values given, else those of the environment, else the defaults."""
+        default = cls()
+        return cls(
+            connect=connect or _env_seconds("PUBMED_CONNECT_TIMEOUT") or default.connect,
+            read=read or _env_seconds("PUBMED_READ_TIMEOUT") or default.read,
+            deadline=deadline or _env_seconds("PUBMED_DEADLINE") or default.deadline,
+        )
+
+    def for_requests(self) -> tuple[float, float]:
+        """(connect, read) for `requests`; no single read may outlast the deadline."""
+        return self.connect, min(self.read, self.deadline)
+
+
+class DeadlineExceeded(Exception):
+    """The whole request took longer than its deadline (internal: becomes a retry)."""
 
 
 @dataclass(frozen=True)
@@ -136,11 +183,26 @@ def _env(name: str) -> str | None:
     return os.environ.get(name, "").strip() or None
 
 
+def _env_seconds(name: str) -> float | None:
+    """A positive number of seconds from the environment; ValueError naming the variable."""
+    text = _env(name)
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{name}={text!r}: expected a positive number of seconds")
+    return value
+
+
 class PubMedClient:
     """NCBI client: efetch in batches and PubMed pages, rate limited, with retries.
 
     Arguments left as None come from the environment: `PUBMED_EUTILS_URL`,
     `PUBMED_PAGE_URL`, `NCBI_API_KEY`, `NCBI_EMAIL`, then from NCBI's public defaults.
+    `timeouts` defaults to `Timeouts.from_env()`.
     `limiter` defaults to 3 requests/s, or 10 with an API key; pass one limiter to share
     it between clients. `session`, when given, is used but not closed by `close()`.
     `rng` and `sleep` drive the backoff (tests pass a seeded RNG or a fake sleep).
@@ -148,7 +210,7 @@ class PubMedClient:
 
     def __init__(self, eutils_url: str | None = None, page_url: str | None = None,
                  api_key: str | None = None, email: str | None = None,
-                 timeout: tuple[float, float] = (5, 60), max_attempts: int = 6,
+                 timeouts: Timeouts | None = None, max_attempts: int = 6,
                  backoff_base: float = 0.5, backoff_cap: float = 30.0,
                  session: requests.Session | None = None, limiter: RateLimiter | None = None,
                  on_retry: Callable[[RetryEvent], None] | None = None,
@@ -160,7 +222,7 @@ class PubMedClient:
         self.page_url = (page_url or _env("PUBMED_PAGE_URL") or DEFAULT_PAGE_URL).rstrip("/")
         self.api_key = api_key or _env("NCBI_API_KEY")
         self.email = email or _env("NCBI_EMAIL")
-        self.timeout = timeout
+        self.timeouts = timeouts or Timeouts.from_env()
         self.max_attempts = max_attempts
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -261,25 +323,99 @@ class PubMedClient:
                  data: dict[str, str] | None) -> tuple[bytes | None, _Failure]:
         """(body, _) on success, else (None, why); PMIDNotFound for a page's 404."""
         try:
-            response = self.session.request(method, url, data=data, headers=self._headers,
-                                            timeout=self.timeout)
-            body = response.content   # read here, so a read timeout is caught below
+            status, body = self._send(method, url, data)
+        except DeadlineExceeded:
+            return None, _Failure(f"no whole answer within the {self.timeouts.deadline:g} s deadline", None, True)
         except requests.Timeout:
             return None, _Failure("timed out", None, True)
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             return None, _Failure(_connection_reason(exc), None, True)
-        status = response.status_code
         if status == 200:
-            if what == "efetch" and not body.rstrip().endswith(_EFETCH_END):
-                # A cut-off answer or an error page sent with 200: worth another try.
-                return None, _Failure("incomplete efetch answer", 200, True)
-            return body, _Failure("", 200, False)
+            return _check_answer(what, body)
         if what == "page" and status == 404:
             raise PMIDNotFound(pmids[0])
         reason = f"HTTP {status}"
         if status not in RETRY_STATUSES and (message := _NCBI_ERROR.search(body)):
             reason += ": " + message.group(1).decode("utf-8", "replace").strip()
         return None, _Failure(reason, status, status in RETRY_STATUSES)
+
+    def _send(self, method: str, url: str, data: dict[str, str] | None) -> tuple[int, bytes]:
+        """(status, whole body) of one HTTP request, within the deadline.
+
+        The request runs in a helper thread so that the deadline holds whatever the server
+        does (answer nothing, or trickle its body); at the deadline its socket is shut down
+        and DeadlineExceeded raised. Errors of `requests` are raised as they are.
+        """
+        call = _Call(self.session, method, url, data, self._headers, self.timeouts.for_requests())
+        worker = threading.Thread(target=call.run, name="pubmed-request", daemon=True)
+        worker.start()
+        worker.join(self.timeouts.deadline)
+        if worker.is_alive():
+            call.cancel()
+            raise DeadlineExceeded
+        return call.outcome()
+
+
+class _Call:
+    """One HTTP request with its body read in chunks, cancellable from another thread."""
+
+    def __init__(self, session: requests.Session, method: str, url: str,
+                 data: dict[str, str] | None, headers: dict[str, str],
+                 timeout: tuple[float, float]) -> None:
+        self._request = (session, method, url, data, headers, timeout)
+        self._cancelled = threading.Event()
+        self._response: requests.Response | None = None
+        self._result: tuple[int, bytes] | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        session, method, url, data, headers, timeout = self._request
+        try:
+            response = session.request(method, url, data=data, headers=headers, timeout=timeout,
+                                       stream=True)
+            self._response = response
+            chunks = []
+            for chunk in response.iter_content(_CHUNK):
+                if self._cancelled.is_set():
+                    return
+                chunks.append(chunk)
+            self._result = response.status_code, b"".join(chunks)
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
+            self._error = error
+        finally:
+            if self._response is not None and self._cancelled.is_set():
+                self._response.close()
+
+    def cancel(self) -> None:
+        """Stop waiting: shut the socket down so a blocked read returns at once."""
+        self._cancelled.set()
+        response = self._response
+        connection = getattr(getattr(response, "raw", None), "connection", None)
+        sock = getattr(connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def outcome(self) -> tuple[int, bytes]:
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
+
+
+def _check_answer(what: str, body: bytes) -> tuple[bytes | None, _Failure]:
+    """A 200 answer: whole efetch XML (or a page) is a success; anything else is retried."""
+    if what == "efetch":
+        title = html_title(body)
+        if title is not None:
+            # NCBI's "temporarily unavailable" pages come with 200: worth another try.
+            named = f' "{title}"' if title else ""
+            return None, _Failure(f"an HTML page{named} instead of efetch XML", 200, True)
+        if not body.rstrip().endswith(_EFETCH_END):
+            return None, _Failure("a cut-off efetch answer", 200, True)
+    return body, _Failure("", 200, False)
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -22,7 +22,9 @@ has no NLM category, so ``Section.category`` is ``None``. What the page does not
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import (
     Comment,
     Declaration,
@@ -43,6 +45,7 @@ from extractor.parse_xml import (
     render_sup,
     render_underline,
 )
+from extractor.sniff import is_pubmed_xml
 from extractor.text import normalize_text
 
 MESH_SEPARATOR = " / "   # "Lupus Erythematosus, Discoid / drug therapy*"
@@ -52,9 +55,19 @@ _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 
 
 def _soup(html: bytes | str) -> BeautifulSoup:
+    """The parsed page; ``ParseError`` for an empty one or for PubMed XML given as a page.
+
+    BeautifulSoup's warnings about odd input are silenced: the page is refused in one line
+    by the caller when it is not a PubMed page.
+    """
     if not html.strip():
         raise ParseError("empty HTML page")
-    return BeautifulSoup(html, "lxml")
+    if is_pubmed_xml(html.encode("utf-8") if isinstance(html, str) else html):
+        raise ParseError("this is PubMed XML, not a PubMed page (an efetch XML file is read with --xml)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(html, "lxml")
 
 
 def _meta(soup: BeautifulSoup, name: str) -> str | None:

@@ -39,6 +39,7 @@ from lxml import etree
 from extractor.errors import ParseError
 from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
+from extractor.sniff import html_title
 from extractor.text import normalize_text
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -55,6 +56,10 @@ UNDERLINED = {"<": "\u2264", ">": "\u2265"}
 SIGNED_INTEGER = re.compile(r"[-+]?\s*[0-9]+")
 # First 4-digit year of a free-text date: <MedlineDate>1998 Dec-1999 Jan</MedlineDate> -> 1998.
 FIRST_YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|2[0-9]{3})(?![0-9])")
+
+
+ENTITIES_REFUSED = "XML declares entities; refused (efetch XML never does, and expanding them is unsafe)"
+_ENTITY_DECLARATION = b"<!ENTITY"
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -80,9 +85,14 @@ def parse_xml_root(xml: bytes | str) -> etree._Element:
         xml = xml.encode("utf-8")
     if not xml or not xml.strip():
         raise ParseError("empty XML document")
+    if html_title(xml) is not None:
+        raise ParseError("this is an HTML page, not PubMed XML (a saved PubMed page is read with --html)")
     try:
         root = etree.fromstring(xml, _xml_parser())
     except etree.XMLSyntaxError as exc:
+        if _ENTITY_DECLARATION in xml:
+            # libxml2 may stop on the declarations' size before we can look at them
+            raise ParseError(ENTITIES_REFUSED) from None
         raise ParseError(_one_line(f"malformed XML: {exc}")) from None
     if root is None:
         raise ParseError("malformed XML: no root element")
@@ -90,10 +100,7 @@ def parse_xml_root(xml: bytes | str) -> etree._Element:
     if dtd is not None:
         declared = [entity.name or "" for entity in dtd.iterentities()]
         if declared:
-            raise ParseError(
-                "XML declares entities (" + ", ".join(declared[:5]) + "); refused: "
-                "efetch XML never does, and expanding them is unsafe"
-            )
+            raise ParseError(f"{ENTITIES_REFUSED}: {', '.join(declared[:5])}")
     # An entity used but declared nowhere we read (e.g. only in an external DTD): &secret;
     reference = next(root.iter(etree.Entity), None)
     if reference is not None:

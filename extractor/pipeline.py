@@ -8,11 +8,16 @@ Each record is isolated: whatever goes wrong while parsing, extracting or storin
 (a ``ParseError``, a bug in an extractor, a database error) is caught at the record's boundary,
 recorded as a ``Failure`` with its stage (also in the ``failures`` table), and the run goes on
 with the next record. A fetch that fails after its retries fails every PMID it asked for.
+
+Only what was asked for is stored: records of an efetch answer for PMIDs the request did not
+name (or a second record of one it did) are dropped and named in ``RunResult.unrequested``.
+A raw record is kept only once it parsed as the record asked for, so a wrong answer (a page
+of another PMID, an error page sent with status 200) never replaces a good raw record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -72,6 +77,7 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     not_found: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    unrequested: list[str] = field(default_factory=list)   # in an answer, not asked for: dropped
 
     @property
     def failed(self) -> list[str]:
@@ -87,6 +93,7 @@ class RunResult:
         self.skipped.extend(other.skipped)
         self.not_found.extend(other.not_found)
         self.failures.extend(other.failures)
+        self.unrequested.extend(other.unrequested)
 
 
 def _noop(_: int) -> None:
@@ -113,16 +120,20 @@ def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: St
 
 def process_record(db: store.Database, result: RunResult, pmid: str, raw: bytes, source: str,
                    parse: Parser) -> None:
-    """Keep the raw record, then parse, extract and store it; any failure is recorded with its
-    stage and the run goes on (the record boundary). A deleted record is not found."""
-    stage: Stage = "store"
+    """Parse the raw record, keep it, then extract and store; any failure is recorded with its
+    stage and the run goes on (the record boundary). A deleted record is not found.
+
+    The raw record is kept before extraction, so ``--reprocess`` can retry a record whose
+    extraction failed, but only once it parsed: bytes that are no record are never kept.
+    """
+    stage: Stage = "parse"
     try:
-        store.save_raw(db, pmid, raw, source)
-        stage = "parse"
         article = parse(raw)
         if article.kind == "deleted":
             stage = "fetch"
             raise PMIDNotFound(pmid)
+        stage = "store"
+        store.save_raw(db, pmid, raw, source)
         stage = "extract"
         record = build_record(article)
         stage = "store"
@@ -135,16 +146,24 @@ def process_record(db: store.Database, result: RunResult, pmid: str, raw: bytes,
     result.stored.append(pmid)
 
 
-def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunResult) -> list[str]:
-    """Parse every record of an efetch ``PubmedArticleSet`` and store it; returns PMIDs seen.
+def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunResult,
+                     requested: Collection[str] | None = None) -> list[str]:
+    """Parse every record of an efetch ``PubmedArticleSet`` and store it; returns PMIDs stored
+    or tried.
 
-    Raises ``ParseError`` when the answer as a whole is not a ``PubmedArticleSet``.
+    With ``requested``, only those PMIDs are stored, each once; any other record (and a
+    repeat) goes to ``result.unrequested``. Raises ``ParseError`` when the answer as a whole is
+    not a ``PubmedArticleSet``.
     """
-    seen: list[str] = []
+    wanted = None if requested is None else set(requested)
+    seen: dict[str, None] = {}
     for pmid, record_xml in parse_efetch_records(xml):
-        seen.append(pmid)
+        if wanted is not None and (pmid not in wanted or pmid in seen):
+            result.unrequested.append(pmid)
+            continue
+        seen[pmid] = None
         process_record(db, result, pmid, record_xml, source, parse_article_xml)
-    return seen
+    return list(seen)
 
 
 def run_pmids(
@@ -174,7 +193,7 @@ def run_pmids(
             on_progress(len(batch.pmids))
             continue
         try:
-            seen = set(store_efetch_xml(db, batch.xml, "efetch", result))
+            seen = set(store_efetch_xml(db, batch.xml, "efetch", result, requested=batch.pmids))
         except ParseError as exc:
             _fail(db, result, batch.pmids, "parse",
                   ParseError(f"could not parse the efetch answer for "

@@ -24,15 +24,21 @@ Records are the `PubmedArticle`/`PubmedBookArticle` elements of every
 What it records and injects
 - `requests`: every request as a `StubRequest` (method, path, endpoint, params, time, status,
   headers).
-- `fail_next([429, 503, "slow", "reset", "truncated"])`: answer the next requests (efetch or
-  page, in arrival order) with these faults, then normally. An int is that HTTP status
-  (429 with NCBI's JSON body, 400 with NCBI's XML error, others a short HTML page);
+- `fail_next([429, 503, "slow", "reset", "truncated", ...])`: answer the next requests
+  (efetch or page, in arrival order) with these faults, then normally. An int is that HTTP
+  status (429 with NCBI's JSON body, 400 with NCBI's XML error, others a short HTML page);
   "slow" sleeps `slow_seconds` (default 1.0) then answers normally; "reset" closes the
-  connection without an answer; "truncated" sends a 200 efetch answer cut in half.
+  connection without an answer; "truncated" sends a 200 efetch answer cut in half;
+  "html" answers 200 with an HTML error page; "hang" reads the request and never answers;
+  "trickle" sends the status line, the headers and then one byte every `trickle_seconds`
+  (default 1.0); "extra" adds the records of `extra_pmids` (PMIDs nobody asked for) to a
+  normal efetch answer; "ok" answers normally (to place a fault later in the sequence).
+  "hang" and "trickle" end when the stub stops.
 - `set_rate_limit(n)`: at most n accepted E-utilities requests in any sliding second per
   `api_key` (else per client IP), as NCBI counts; over it, 429 with NCBI's JSON. 0 turns
   it off (the default). Pages are not rate limited.
-- `set_down(True)`: every request gets 503 until `set_down(False)`.
+- `set_down(True)`: every request gets 503 (or `set_down(True, status=429)`: 429 for
+  ever) until `set_down(False)`.
 - `stop()` then a request to the old URL gives "connection refused".
 """
 
@@ -71,7 +77,7 @@ _PAGE_PATH = re.compile(r"/([0-9]+)/?")
 _DIGITS = re.compile(r"[0-9]+")
 
 Fault = int | str
-FAULT_WORDS = frozenset({"slow", "reset", "truncated"})
+FAULT_WORDS = frozenset({"ok", "slow", "reset", "truncated", "html", "hang", "trickle", "extra"})
 
 
 @dataclass(frozen=True)
@@ -139,9 +145,13 @@ def _ncbi_error_xml(message: str) -> bytes:
             f"</ERROR>\n</eFetchResult>\n").encode()
 
 
-def _error_page(status: int) -> bytes:
-    return (f"<!DOCTYPE html>\n<html><head><title>{status} Error</title></head>\n"
-            f"<body><h1>Error {status}</h1><p>stub fault</p></body></html>\n").encode()
+def _error_page(status: int, title: str | None = None) -> bytes:
+    title = title or f"{status} Error"
+    return (f"<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n"
+            f"<body><h1>{title}</h1><p>stub fault</p></body></html>\n").encode()
+
+
+_UNAVAILABLE = _error_page(200, "Service Temporarily Unavailable")   # sent with 200, as NCBI does
 
 
 class NCBIStub:
@@ -152,12 +162,15 @@ class NCBIStub:
         self.records: dict[str, bytes] = dict(_cached_index(records_dir.resolve()))
         self.pages_dir = pages_dir
         self.slow_seconds = 1.0
+        self.trickle_seconds = 1.0
+        self.extra_pmids: list[str] = []
+        self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._requests: list[StubRequest] = []
         self._faults: deque[Fault] = deque()
         self._rate = 0
         self._accepted: dict[str, deque[float]] = {}
-        self._down = False
+        self._down: int | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
@@ -180,6 +193,7 @@ class NCBIStub:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -220,10 +234,10 @@ class NCBIStub:
             self._rate = per_second
             self._accepted.clear()
 
-    def set_down(self, down: bool = True) -> None:
-        """While down, every request is answered 503."""
+    def set_down(self, down: bool = True, status: int = 503) -> None:
+        """While down, every request is answered with `status` (503 unless given)."""
         with self._lock:
-            self._down = down
+            self._down = status if down else None
 
     def add_record(self, xml: bytes) -> str:
         """Serve one more <PubmedArticle> (exact bytes); returns its PMID."""
@@ -239,8 +253,8 @@ class NCBIStub:
 
     def _next_fault(self) -> Fault | None:
         with self._lock:
-            if self._down:
-                return 503
+            if self._down is not None:
+                return self._down
             return self._faults.popleft() if self._faults else None
 
     def _rate_check(self, key: str) -> tuple[bool, int]:
@@ -275,11 +289,17 @@ class NCBIStub:
                 return self._fault_answer(fault) + (fault,)
             if endpoint != "efetch.fcgi":
                 return 404, "text/plain", b"the stub serves only efetch.fcgi\n", fault
+            if fault == "html":
+                return 200, "text/html; charset=utf-8", _UNAVAILABLE, fault
+            if fault == "extra":
+                params = {**params, "id": params.get("id", []) + self.extra_pmids}
             return self._efetch(params) + (fault,)
         if match := _PAGE_PATH.fullmatch(path):
             fault = self._next_fault()
             if isinstance(fault, int):
                 return self._fault_answer(fault) + (fault,)
+            if fault == "html":
+                return 200, "text/html; charset=utf-8", _UNAVAILABLE, fault
             page = self.pages_dir / f"{match.group(1)}.html"
             if page.is_file():
                 return 200, "text/html; charset=utf-8", page.read_bytes(), fault
@@ -336,6 +356,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "reset":
             self.close_connection = True
             return
+        if fault == "hang":
+            self.owner.stopping.wait()
+            self.close_connection = True
+            return
         if fault == "slow":
             time.sleep(self.owner.slow_seconds)
         length = len(answer)
@@ -347,9 +371,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(length))
         self.end_headers()
         try:
+            if fault == "trickle":
+                self._trickle(answer)
+                return
             self.wfile.write(answer)
         except (BrokenPipeError, ConnectionResetError):   # the client gave up (timeout)
             self.close_connection = True
+
+    def _trickle(self, answer: bytes) -> None:
+        """One byte every `trickle_seconds` until the answer is sent or the stub stops."""
+        self.close_connection = True
+        for i in range(len(answer)):
+            self.wfile.write(answer[i:i + 1])
+            self.wfile.flush()
+            if self.owner.stopping.wait(self.owner.trickle_seconds):
+                return
 
     def log_message(self, format: str, *args: object) -> None:
         pass

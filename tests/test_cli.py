@@ -328,3 +328,59 @@ def test_a_malformed_file_does_not_stop_the_next_one(tmp_path: Path) -> None:
     assert rows(db, "select pmid from articles order by pmid") == [("12091962",), ("9997",)]
     [line] = result.stderr.splitlines()
     assert line.startswith(f"Error: {bad}: malformed XML")
+
+
+# --- what a wrong input is called (issue 9) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("option", "path", "message"), [
+    ("--html", FIXTURES / "pubmed_xml" / f"{WORKED}.xml",
+     "this is PubMed XML, not a PubMed page (an efetch XML file is read with --xml)"),
+    ("--xml", FIXTURES / "pages" / f"{WORKED}.html",
+     "this is an HTML page, not PubMed XML (a saved PubMed page is read with --html)"),
+    ("--xml", FIXTURES / "constructed" / "billion_laughs.xml",
+     "XML declares entities; refused (efetch XML never does, and expanding them is unsafe)"),
+    ("--html", FIXTURES / "constructed" / "not_found_page.html",
+     "not a PubMed abstract page: it shows no PMID and no article title"),
+])
+def test_a_file_of_the_wrong_kind_is_named_in_one_line(tmp_path: Path, option: str, path: Path,
+                                                        message: str) -> None:
+    result = run([option, str(path), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"Error: {path}: {message}"]
+    assert result.stdout == ""
+
+
+def test_every_bad_line_of_a_pmid_file_is_named_with_its_line(tmp_path: Path) -> None:
+    listing = tmp_path / "pmids.txt"
+    listing.write_text(f"{WORKED}\nabc\n\n# fine\n12x  # typo\n9997\n")
+    result = run(["--from-file", str(listing), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: invalid PMIDs 'abc' ({listing}:2), '12x' ({listing}:5): "
+        "a PMID is a positive whole number of at most 9 digits")
+    assert not (tmp_path / "t.db").exists()
+
+
+def test_many_bad_lines_are_counted_after_the_first_five(tmp_path: Path) -> None:
+    listing = tmp_path / "pmids.txt"
+    listing.write_text("".join(f"x{i}\n" for i in range(8)))
+    result = run(["--from-file", str(listing), "--db", str(tmp_path / "t.db")])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].endswith(
+        f"'x4' ({listing}:5) and 3 more: a PMID is a positive whole number of at most 9 digits")
+
+
+def test_a_comment_after_a_pmid_is_allowed(ncbi_env, tmp_path: Path) -> None:
+    listing = tmp_path / "pmids.txt"
+    listing.write_text(f"{WORKED}   # the worked example\n9997# no space\n  # indented comment\n")
+    db = tmp_path / "t.db"
+    result = run(["--from-file", str(listing), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert rows(db, "select pmid from articles order by pmid") == [(WORKED,), ("9997",)]
+
+
+def test_bad_stdin_lines_are_named_as_stdin(tmp_path: Path) -> None:
+    result = run(["-", "--db", str(tmp_path / "t.db")], stdin=f"{WORKED}\nnope\n")
+    assert result.exit_code == 2
+    assert "'nope' (<stdin>:2)" in result.stderr

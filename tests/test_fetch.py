@@ -18,6 +18,7 @@ from extractor.fetch import (
     TOOL,
     PubMedClient,
     RetryEvent,
+    Timeouts,
     backoff_delay,
     describe_pmids,
 )
@@ -41,7 +42,7 @@ def make_client(stub: NCBIStub, **overrides: object) -> PubMedClient:
     """A client for the stub with a fast limiter and tiny backoff, so tests stay quick."""
     options: dict[str, object] = dict(eutils_url=stub.eutils_url, page_url=stub.page_url,
                                       limiter=RateLimiter(1000), backoff_base=0.001,
-                                      backoff_cap=0.005, timeout=(2, 5))
+                                      backoff_cap=0.005, timeouts=Timeouts(2, 5))
     options.update(overrides)
     return PubMedClient(**options)  # type: ignore[arg-type]
 
@@ -266,7 +267,7 @@ def test_a_timeout_is_retried(ncbi_stub: NCBIStub) -> None:
     ncbi_stub.slow_seconds = 1.0
     ncbi_stub.fail_next(["slow"])
     events: list[RetryEvent] = []
-    with make_client(ncbi_stub, timeout=(1, 0.3), on_retry=events.append) as client:
+    with make_client(ncbi_stub, timeouts=Timeouts(1, 0.3), on_retry=events.append) as client:
         xml = client.fetch_efetch(KNOWN)
     assert b">9997</PMID>" in xml
     assert [str(e) for e in events] == ["retrying after timed out (attempt 2/6)"]
@@ -276,7 +277,7 @@ def test_a_timeout_is_retried(ncbi_stub: NCBIStub) -> None:
 def test_timeouts_until_giving_up(ncbi_stub: NCBIStub) -> None:
     ncbi_stub.slow_seconds = 0.5
     ncbi_stub.fail_next(["slow", "slow"])
-    with make_client(ncbi_stub, timeout=(1, 0.1), max_attempts=2) as client, \
+    with make_client(ncbi_stub, timeouts=Timeouts(1, 0.1), max_attempts=2) as client, \
             pytest.raises(FetchError) as caught:
         client.fetch_efetch(["9997"])
     assert str(caught.value) == "efetch failed after 2 attempts (timed out) for PMID 9997"
@@ -298,7 +299,7 @@ def test_a_cut_off_answer_is_retried(ncbi_stub: NCBIStub) -> None:
     with make_client(ncbi_stub, on_retry=events.append) as client:
         xml = client.fetch_efetch(KNOWN)
     assert xml.endswith(b"</PubmedArticle></PubmedArticleSet>")
-    assert [str(e) for e in events] == ["retrying after incomplete efetch answer (attempt 2/6)"]
+    assert [str(e) for e in events] == ["retrying after a cut-off efetch answer (attempt 2/6)"]
 
 
 def test_connection_refused(ncbi_stub: NCBIStub) -> None:
@@ -471,7 +472,7 @@ def test_without_the_limiter_the_stub_answers_429(ncbi_stub: NCBIStub) -> None:
 def test_live_efetch_and_page_of_17638731(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PUBMED_EUTILS_URL", "PUBMED_PAGE_URL"):
         monkeypatch.delenv(name, raising=False)
-    with PubMedClient(timeout=(10, 60), max_attempts=3) as client:
+    with PubMedClient(timeouts=Timeouts(10, 60), max_attempts=3) as client:
         xml = client.fetch_efetch(["17638731"])
         html = client.fetch_page("17638731")
     assert b'<PMID Version="1">17638731</PMID>' in xml
