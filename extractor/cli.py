@@ -292,8 +292,9 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
 
     \b
     Examples:
-      extract evaluate ../shared/gold/*.jsonl --split test
-      extract evaluate ../shared/gold/ctro.jsonl --split dev --errors 5
+      extract evaluate tests/data/gold_trials.jsonl       # a small file in the repository
+      extract evaluate gold/*.jsonl --split test
+      extract evaluate gold/ctro.jsonl --split dev --errors 5
       extract evaluate my_gold.jsonl --json report.json
     """
     from extractor import evaluate as ev

@@ -1,9 +1,12 @@
 """Benchmark: end-to-end throughput against a fetch-only baseline, and where the time goes.
 
-    python scripts/benchmark.py --fake-ncbi ../shared/tools/fake_ncbi.py \\
-        --records ../shared/pubmed_xml ../shared/seed
+    python scripts/benchmark.py                     # the fixture records, the tests' NCBI stub
+    python scripts/benchmark.py --records DIR       # every efetch XML file under DIR
+    python scripts/benchmark.py --fake-ncbi PATH/fake_ncbi.py --records DIR_OR_FILE ...
 
-Starts fake_ncbi.py (rate limiting off), then in one process:
+Starts a local NCBI stand-in with rate limiting off (the tests' stub, tests/ncbi_stub.py, which
+ships with the repository; or, with --fake-ncbi, a fake_ncbi.py server, which also serves gold
+JSONL files), then in one process:
 
 1. fetches every PMID it serves with the real client, batches of 200, and nothing else (the
    baseline); then runs the whole pipeline (fetch, parse, extract, store) into a temporary
@@ -41,6 +44,11 @@ from extractor.models import Article, ArticleRecord
 from extractor.parse_xml import parse_article_xml, parse_efetch_records
 from extractor.ratelimit import RateLimiter
 
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_RECORDS = ROOT / "fixtures" / "pubmed_xml"
+sys.path.insert(0, str(ROOT / "tests"))
+from ncbi_stub import NCBIStub  # noqa: E402 - the tests' stand-in, found through the path above
+
 # Functions whose profiled cumulative time is reported, by (module file, name).
 PROFILED = {
     ("sentences.py", "split_sentences"): "sentence splitter",
@@ -64,10 +72,14 @@ def serve(fake_ncbi: Path, records: list[str], folder: Path) -> tuple[subprocess
     return server, f"http://127.0.0.1:{port}"
 
 
-def end_to_end(base: str, folder: Path) -> tuple[list[bytes], dict[str, float]]:
-    """The fetched efetch answers, and the seconds of the baseline and of the two full runs."""
+def served_pmids(base: str) -> list[str]:
+    """The PMIDs a fake_ncbi.py server serves."""
     with urllib.request.urlopen(f"{base}/ids") as answer:
-        pmids = json.load(answer)["pmids"]
+        return list(json.load(answer)["pmids"])
+
+
+def end_to_end(base: str, pmids: list[str], folder: Path) -> tuple[list[bytes], dict[str, float]]:
+    """The fetched efetch answers, and the seconds of the baseline and of the two full runs."""
     client = PubMedClient(eutils_url=f"{base}/entrez/eutils", limiter=RateLimiter(10_000))
     started = time.perf_counter()
     answers = [batch.xml_or_raise() for batch in client.fetch_efetch_batches(pmids)]
@@ -132,18 +144,30 @@ def profiled(articles: list[Article]) -> tuple[dict[str, int], dict[str, float],
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--fake-ncbi", type=Path, required=True)
-    parser.add_argument("--records", nargs="+", required=True)
+    parser.add_argument("--fake-ncbi", type=Path, metavar="PATH",
+                        help="serve the records with this fake_ncbi.py instead of the tests' stub")
+    parser.add_argument("--records", nargs="+", default=[str(FIXTURE_RECORDS)], metavar="PATH",
+                        help="efetch XML directories (the stub takes one; fake_ncbi.py also takes "
+                             "files and gold JSONL) [default: fixtures/pubmed_xml]")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        server, base = serve(args.fake_ncbi, args.records, folder)
-        try:
-            answers, seconds = end_to_end(base, folder)
-            seconds["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        if args.fake_ncbi is None:
+            if len(args.records) != 1 or not Path(args.records[0]).is_dir():
+                parser.error("without --fake-ncbi, --records takes one directory of efetch XML files")
+            stub = NCBIStub(records_dir=Path(args.records[0])).start()
+            try:
+                answers, seconds = end_to_end(stub.base_url, sorted(stub.records, key=int), folder)
+            finally:
+                stub.stop()
+        else:
+            server, base = serve(args.fake_ncbi, args.records, folder)
+            try:
+                answers, seconds = end_to_end(base, served_pmids(base), folder)
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        seconds["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         records = [xml for answer in answers for _, xml in parse_efetch_records(answer)]
         articles = [a for a in (parse_article_xml(xml) for xml in records) if a.kind != "deleted"]
         spent = stage_times(records, folder)
