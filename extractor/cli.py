@@ -130,9 +130,9 @@ def collect_pmids(args: tuple[str, ...], from_file: str | None) -> list[str]:
     return list(dict.fromkeys(value for value, _ in raw))
 
 
-def _open_db(path: str) -> store.Database:
+def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> store.Database:
     try:
-        return store.open_db(path)
+        return store.open_db(path, lock_timeout=lock_timeout)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -164,6 +164,10 @@ def _open_db(path: str) -> store.Database:
               default=_DEFAULT_TIMEOUTS.deadline, show_default=True, metavar="SECONDS",
               help="Longest time for one whole request, body included; then it is retried "
                    "[env PUBMED_DEADLINE].")
+@click.option("--lock-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LOCK_TIMEOUT",
+              default=store.DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="How long a write waits while another run holds the database; then the run "
+                   "stops [env EXTRACT_LOCK_TIMEOUT].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per article on stdout, nothing else.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
 @click.option("--eutils-url", envvar="PUBMED_EUTILS_URL", metavar="URL",
@@ -179,7 +183,7 @@ def _open_db(path: str) -> store.Database:
 def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
         batch_size: int, retries: int, connect_timeout: float, read_timeout: float, deadline: float,
-        as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
+        lock_timeout: float, as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
         api_key: str | None, email: str | None, debug: bool) -> None:
     """Fetch PMIDs, extract their findings and store them (the default command).
 
@@ -204,7 +208,7 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
     wanted = collect_pmids(pmids, from_file)
     if not wanted and not xml_files and not html_files and not reprocess:
         raise click.UsageError("give at least one PMID (or --from-file, --xml, --html, --reprocess)")
-    db = _open_db(db_path)
+    db = _open_db(db_path, lock_timeout)
     result = pipeline.RunResult()
     client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
                           timeouts=Timeouts(connect_timeout, read_timeout, deadline),
@@ -340,7 +344,6 @@ def serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
 
     if not os.path.exists(db_path):
         raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
-    db = _open_db(db_path)
-    store.ensure_db_shape(db)
+    _open_db(db_path).close()   # shaped (and in WAL mode) before Datasette reads it
     args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
     os.execvp(args[0], args)

@@ -25,6 +25,7 @@ shared budget keeps the whole run polite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import re
@@ -393,10 +394,8 @@ class _Call:
         connection = getattr(getattr(response, "raw", None), "connection", None)
         sock = getattr(connection, "sock", None)
         if isinstance(sock, socket.socket):
-            try:
+            with contextlib.suppress(OSError):   # already closed by the other side
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def outcome(self) -> tuple[int, bytes]:
         if self._error is not None:

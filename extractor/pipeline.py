@@ -9,6 +9,10 @@ Each record is isolated: whatever goes wrong while parsing, extracting or storin
 recorded as a ``Failure`` with its stage (also in the ``failures`` table), and the run goes on
 with the next record. A fetch that fails after its retries fails every PMID it asked for.
 
+A database locked by another writer for longer than its lock timeout stops the run instead:
+every later record would wait as long again. The PMIDs not done are named in one ``Failure``
+(the ``failures`` table cannot be written while the lock is held); a re-run does the rest.
+
 Only what was asked for is stored: records of an efetch answer for PMIDs the request did not
 name (or a second record of one it did) are dropped and named in ``RunResult.unrequested``.
 A raw record is kept only once it parsed as the record asked for, so a wrong answer (a page
@@ -17,7 +21,8 @@ of another PMID, an error page sent with status 200) never replaces a good raw r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -63,6 +68,8 @@ class Failure:
         """One line for the user, naming the PMIDs (or the file) once."""
         if self.where is not None:
             return f"{self.where}: {self.error}"
+        if not self.pmids:
+            return str(self.error)
         if self.not_found or (self.stage == "fetch" and self.expected):
             return str(self.error)  # names its PMIDs already
         kind = "" if self.expected else f"{type(self.error).__name__}: "
@@ -114,6 +121,8 @@ def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: St
     for pmid in pmids:
         try:
             store.save_failure(db, pmid, stage, error)
+        except store.DatabaseLocked:
+            raise  # the run stops (see _stop_when_locked)
         except ExtractorError:
             continue
 
@@ -138,12 +147,26 @@ def process_record(db: store.Database, result: RunResult, pmid: str, raw: bytes,
         record = build_record(article)
         stage = "store"
         store.save_record(db, record, raw=raw, source=source)
+    except store.DatabaseLocked:
+        raise  # not this record's fault: the run stops (see _stop_when_locked)
     except Exception as error:  # noqa: BLE001 - the record boundary: every error is recorded
         if stage == "parse" and isinstance(error, ParseError):
             error = ParseError(f"could not parse record: {error}")
         _fail(db, result, [pmid], stage, error)
         return
     result.stored.append(pmid)
+
+
+@contextmanager
+def _stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[None]:
+    """End the run when the database stays locked: one ``Failure`` names the PMIDs of
+    ``pmids`` not done yet (none when they are not known, as for input files)."""
+    try:
+        yield
+    except store.DatabaseLocked as error:
+        done = {*result.stored, *result.not_found, *(p for f in result.failures for p in f.pmids)}
+        rest = tuple(p for p in dict.fromkeys(pmids) if p not in done)
+        result.failures.append(Failure("store", error, rest))
 
 
 def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunResult,
@@ -183,10 +206,17 @@ def run_pmids(
         result.skipped = [p for p in wanted if p in done]
         wanted = [p for p in wanted if p not in done]
         on_progress(len(result.skipped))
-    if source == "page":
-        _run_pages(db, client, wanted, result, on_progress)
-        return result
-    for batch in client.fetch_efetch_batches(wanted, batch_size=batch_size):
+    with _stop_when_locked(result, wanted):
+        if source == "page":
+            _run_pages(db, client, wanted, result, on_progress)
+        else:
+            _run_batches(db, client, wanted, batch_size, result, on_progress)
+    return result
+
+
+def _run_batches(db: store.Database, client: PubMedClient, pmids: list[str], batch_size: int,
+                 result: RunResult, on_progress: ProgressCallback) -> None:
+    for batch in client.fetch_efetch_batches(pmids, batch_size=batch_size):
         if batch.error is not None or batch.xml is None:
             _fail(db, result, batch.pmids, "fetch",
                   batch.error or ExtractorError(f"no answer for {describe_pmids(batch.pmids)}"))
@@ -203,7 +233,6 @@ def run_pmids(
         for pmid in missing:
             _fail(db, result, [pmid], "fetch", PMIDNotFound(pmid))
         on_progress(len(batch.pmids))
-    return result
 
 
 def _run_pages(db: store.Database, client: PubMedClient, pmids: list[str], result: RunResult,
@@ -225,21 +254,26 @@ def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterabl
     still read.
     """
     result = RunResult()
-    for path in xml_files:
-        try:
-            store_efetch_xml(db, path.read_bytes(), "xml-file", result)
-        except (OSError, ParseError) as exc:
-            result.failures.append(Failure("parse", exc, where=str(path)))
-    for path in html_files:
-        try:
-            html = path.read_bytes()
-            article = parse_page_html(html)
-        except (OSError, ParseError) as exc:
-            result.failures.append(Failure("parse", exc, where=str(path)))
-            continue
-        # parsed already: the PMID is only known from the page
-        process_record(db, result, article.pmid, html, "html-file", _already(article))
+    with _stop_when_locked(result):
+        for path in xml_files:
+            try:
+                store_efetch_xml(db, path.read_bytes(), "xml-file", result)
+            except (OSError, ParseError) as exc:
+                result.failures.append(Failure("parse", exc, where=str(path)))
+        for path in html_files:
+            _run_html_file(db, path, result)
     return result
+
+
+def _run_html_file(db: store.Database, path: Path, result: RunResult) -> None:
+    try:
+        html = path.read_bytes()
+        article = parse_page_html(html)
+    except (OSError, ParseError) as exc:
+        result.failures.append(Failure("parse", exc, where=str(path)))
+        return
+    # parsed already: the PMID is only known from the page
+    process_record(db, result, article.pmid, html, "html-file", _already(article))
 
 
 def _already(article: Article) -> Parser:
@@ -252,10 +286,11 @@ def _already(article: Article) -> Parser:
 def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunResult:
     """Re-extract every stored raw record with the current extractor; no network."""
     result = RunResult()
-    for pmid, source, raw in store.iter_raw_records(db):
-        if source in ("page", "html-file"):
-            process_record(db, result, pmid, raw, source, partial(parse_page_html, pmid=pmid))
-        else:
-            process_record(db, result, pmid, raw, source, parse_article_xml)
-        on_progress(1)
+    with _stop_when_locked(result):
+        for pmid, source, raw in store.iter_raw_records(db):
+            if source in ("page", "html-file"):
+                process_record(db, result, pmid, raw, source, partial(parse_page_html, pmid=pmid))
+            else:
+                process_record(db, result, pmid, raw, source, parse_article_xml)
+            on_progress(1)
     return result

@@ -6,6 +6,10 @@ database after its file: ``extractions.db`` is ``extractions``, the name the shi
 For any other file name ``datasette_args`` writes a copy keyed by that name (JSON, in the
 temporary directory) and passes that instead.
 
+Datasette opens the file read-only (``mode=ro``) for its queries, and ``store.open_db`` has
+put it in WAL mode: browsing while an ``extract`` run writes neither blocks the run nor shows
+half of a record (each query reads one committed state; reload for newer records).
+
 The shipped file is the one source of the database's table and column descriptions; the
 column names and types themselves are declared in ``store.TABLES`` and
 ``tests/test_metadata.py`` keeps the two in step.

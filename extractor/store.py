@@ -13,11 +13,17 @@ The only module that imports ``sqlite_utils``. Layout (see ``TABLES``):
 - ``drugs``/``conditions`` are lookup tables (unique ``name``); ``article_drugs`` and
   ``article_conditions`` link them to articles with the first mention as evidence.
 - ``raw_records``: the bytes as fetched or read, keyed by PMID and deliberately *without* a
-  foreign key to ``articles``: the raw record is saved first, so it is kept even when parsing
-  or extraction fails, and ``--reprocess`` can rebuild everything from it.
+  foreign key to ``articles``: the pipeline saves the raw record once it parsed and before
+  extraction, so it is kept even when extraction fails, and ``--reprocess`` can rebuild
+  everything from it.
 - ``failures``: the last error seen for a PMID (cleared when the PMID is saved).
 
 Re-saving a PMID replaces all of its rows in one transaction, so there are never duplicates.
+
+Several connections may use one file at once (two ``extract`` runs, ``extract serve``):
+``open_db`` puts it in WAL mode, so readers neither block a writer nor see half a record, and
+every write is one transaction that takes the write lock up front (``BEGIN IMMEDIATE``, see
+``_writing``), waiting up to the lock timeout for another writer, then ``DatabaseLocked``.
 """
 
 from __future__ import annotations
@@ -37,12 +43,20 @@ from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
 
 SOURCES = ("efetch", "page", "xml-file", "html-file")
 SIGNIFICANCE_LEVEL = 0.05
+# Seconds a write waits for another connection's write lock before giving up (open_db).
+# A run holds the lock for one record at a time (milliseconds), so this is only reached when
+# something keeps a write transaction open.
+DEFAULT_LOCK_TIMEOUT = 30.0
 
 Json = dict[str, Any]
 
 
 class StoreError(ExtractorError):
     """The SQLite database could not be opened, read or written."""
+
+
+class DatabaseLocked(StoreError):
+    """Another connection held the database's lock for longer than the lock timeout."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,23 +398,89 @@ from p_values
 
 
 @contextmanager
-def _sqlite_errors(action: str) -> Iterator[None]:
-    """Turn sqlite3 errors (unwritable file, locked database, ...) into a one-line StoreError."""
+def _sqlite_errors(action: str, db: Database | None = None) -> Iterator[None]:
+    """Turn sqlite3 errors (unwritable file, locked database, ...) into a one-line StoreError.
+
+    A lock still held by another connection once ``db``'s busy timeout has run out becomes a
+    ``DatabaseLocked`` that names the file and the timeout.
+    """
     try:
         yield
     except sqlite3.Error as error:
+        if db is not None and _is_lock_error(error):
+            raise DatabaseLocked(f"{action}: {_locked_message(db)}") from error
         raise StoreError(f"{action}: {error}") from error
 
 
-def open_db(path: str | Path) -> Database:
-    """Open (creating if needed) the database at ``path`` and ensure its shape."""
+def _is_lock_error(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED (any extended code): another connection holds the lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return "database is locked" in str(error)
+    return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _locked_message(db: Database) -> str:
+    """``database PATH is locked by another writer for more than N s; ...``."""
+    try:
+        files = [row[2] for row in db.conn.execute("PRAGMA database_list") if row[1] == "main"]
+        timeout_ms = int(db.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    except sqlite3.Error:  # the connection is unusable: say what can still be said
+        files, timeout_ms = [], 0
+    name = files[0] if files and files[0] else "(in memory)"
+    return (f"database {name} is locked by another writer for more than {timeout_ms / 1000:g} s;"
+            " try again once the other run (or program) has finished writing")
+
+
+@contextmanager
+def _writing(db: Database, action: str) -> Iterator[None]:
+    """One write transaction that takes the write lock before reading anything.
+
+    ``BEGIN IMMEDIATE`` waits (up to the busy timeout) for another writer to finish, then
+    holds the lock until ``COMMIT``. sqlite-utils' ``db.atomic()`` begins a DEFERRED
+    transaction instead: it reads under a shared lock and must upgrade it at its first write,
+    which SQLite refuses at once (no waiting) when another connection wrote in between.
+    Inside a transaction already open, this is a savepoint of it. sqlite3 errors become a
+    ``StoreError`` (``DatabaseLocked`` when the wait ran out) starting with ``action``.
+    """
+    with _sqlite_errors(action, db):
+        if db.conn.in_transaction:
+            with db.atomic():
+                yield
+            return
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.rollback()
+            raise
+        try:
+            db.conn.execute("COMMIT")
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def open_db(path: str | Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Database:
+    """Open (creating if needed) the database at ``path`` and ensure its shape.
+
+    The file is put in WAL mode (it stays so), so readers such as Datasette never block a
+    writer nor see half a record. A write waits up to ``lock_timeout`` seconds for another
+    writer (another ``extract`` run) to release the database, then raises ``DatabaseLocked``.
+    """
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"cannot open database {path}: it is a directory")
     with _sqlite_errors(f"cannot open database {path}"):
-        db = Database(path)
-        db.execute("select count(*) from sqlite_master").fetchone()
-    ensure_db_shape(db)
+        db = Database(sqlite3.connect(str(path), timeout=lock_timeout))
+    try:
+        with _sqlite_errors(f"cannot open database {path}", db):
+            db.execute("select count(*) from sqlite_master").fetchone()
+            db.enable_wal()
+        ensure_db_shape(db)
+    except StoreError:
+        db.close()
+        raise
     return db
 
 
@@ -456,14 +536,16 @@ def ensure_db_shape(db: Database) -> None:
     connection. ``save_record`` and ``save_raw`` expect a database shaped by this (or by
     ``open_db``).
     """
-    with _sqlite_errors("cannot set up the database"):
+    with _sqlite_errors("cannot set up the database", db):
         if not db.conn.in_transaction:
             db.execute("PRAGMA foreign_keys = ON")
-        with db.atomic():
-            _ensure_tables(db)
-            _ensure_indexes(db)
-            _ensure_fts(db)
-            _ensure_views(db)
+    # The checks read inside the write transaction, so two processes creating one fresh
+    # database at the same moment take turns: the second finds the first's tables.
+    with _writing(db, "cannot set up the database"):
+        _ensure_tables(db)
+        _ensure_indexes(db)
+        _ensure_fts(db)
+        _ensure_views(db)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,7 +700,7 @@ def save_raw(db: Database, pmid: str, raw: bytes, source: str,
     ``fetched_at`` defaults to now, or to the stored time when the same bytes are saved again.
     """
     _check_source(source)
-    with _sqlite_errors(f"cannot save the raw record of PMID {pmid}"), db.atomic():
+    with _writing(db, f"cannot save the raw record of PMID {pmid}"):
         _upsert_raw(db, pmid, raw, source, fetched_at)
 
 
@@ -631,7 +713,7 @@ def save_failure(db: Database, pmid: str, stage: str, error: Exception) -> None:
         "message": str(error),
         "failed_at": _timestamp(),
     }
-    with _sqlite_errors(f"cannot save the failure of PMID {pmid}"), db.atomic():
+    with _writing(db, f"cannot save the failure of PMID {pmid}"):
         db.table("failures").upsert(row, pk="pmid")
 
 
@@ -646,7 +728,7 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
     """
     _check_source(source)
     pmid = record.pmid
-    with _sqlite_errors(f"cannot save PMID {pmid}"), db.atomic():
+    with _writing(db, f"cannot save PMID {pmid}"):
         fetched: str | None
         if raw is not None:
             fetched = _upsert_raw(db, pmid, raw, source, fetched_at)
@@ -698,7 +780,7 @@ def stored_pmids(db: Database, extractor_version: str | None = None) -> set[str]
     """PMIDs with a stored article (made by ``extractor_version``, when given)."""
     if not db.table("articles").exists():
         return set()
-    with _sqlite_errors("cannot read the stored PMIDs"):
+    with _sqlite_errors("cannot read the stored PMIDs", db):
         if extractor_version is None:
             rows = db.execute("select pmid from articles")
         else:
@@ -711,7 +793,7 @@ def load_record(db: Database, pmid: str) -> Json | None:
     """The record of ``pmid`` as stored (the JSON ``extract --json`` prints), or None."""
     if not db.table("articles").exists():
         return None
-    with _sqlite_errors(f"cannot read PMID {pmid}"):
+    with _sqlite_errors(f"cannot read PMID {pmid}", db):
         row = db.execute("select record_json from articles where pmid = ?", [pmid]).fetchone()
     return None if row is None else json.loads(row[0])
 
@@ -726,7 +808,7 @@ def count_raw_records(db: Database) -> int:
     """How many raw records are stored (what ``--reprocess`` will go through)."""
     if not db.table("raw_records").exists():
         return 0
-    with _sqlite_errors("cannot count the raw records"):
+    with _sqlite_errors("cannot count the raw records", db):
         return int(db.execute("select count(*) from raw_records").fetchone()[0])
 
 
@@ -736,11 +818,11 @@ def iter_raw_records(db: Database,
     in PMID order. Reads one record at a time, so the caller may save while iterating."""
     if not db.table("raw_records").exists():
         return
-    with _sqlite_errors("cannot read the raw records"):
+    with _sqlite_errors("cannot read the raw records", db):
         stored = [row[0] for row in db.execute("select pmid from raw_records")]
     wanted = stored if pmids is None else sorted(set(stored) & set(pmids))
     for pmid in sorted(wanted, key=int):
-        with _sqlite_errors(f"cannot read the raw record of PMID {pmid}"):
+        with _sqlite_errors(f"cannot read the raw record of PMID {pmid}", db):
             source, content = db.execute(
                 "select source, content from raw_records where pmid = ?", [pmid]
             ).fetchone()

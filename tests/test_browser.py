@@ -17,7 +17,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
@@ -100,21 +102,15 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of `extract serve` on extractions.db built from the fixtures."""
-    folder = tmp_path_factory.mktemp("browser")
-    db_path = folder / "extractions.db"
-    db = store.open_db(db_path)
-    result = pipeline.run_files(db, FIXTURE_FILES, [])
-    db.close()
-    assert "17638731" in result.stored
+@contextmanager
+def serving(db_path: Path) -> Iterator[str]:
+    """`extract serve` on ``db_path`` (logging beside it); its base URL until the block ends."""
     port = free_port()
-    log = folder / "serve.log"
+    log = db_path.parent / "serve.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     with open(log, "wb") as out:
-        process = subprocess.Popen(serve_command(db_path, port), cwd=folder, env=env,
+        process = subprocess.Popen(serve_command(db_path, port), cwd=db_path.parent, env=env,
                                    stdout=out, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -123,6 +119,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of `extract serve` on extractions.db built from the fixtures."""
+    db_path = tmp_path_factory.mktemp("browser") / "extractions.db"
+    db = store.open_db(db_path)
+    result = pipeline.run_files(db, FIXTURE_FILES, [])
+    db.close()
+    assert "17638731" in result.stored
+    with serving(db_path) as base:
+        yield base
 
 
 class Browser:
@@ -268,3 +276,106 @@ def test_screenshots_of_the_workbench(server: str, browser: Browser) -> None:
     if os.environ.get("EXTRACTOR_UPDATE_SCREENSHOT") == "1":
         DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(overview, DOCS_SCREENSHOT)
+
+
+# --- hostile text stays text --------------------------------------------------------------------
+#
+# A title or abstract is whatever the publisher sent: it must show as text, never run. Each
+# payload, should it run, marks the page (`data-pwned` on <html>) instead of calling alert(),
+# which would block headless Chromium's --dump-dom until the browser timeout.
+
+HOSTILE_PMID = "99999901"
+PWN = "document.documentElement.setAttribute('data-pwned', '{}')"
+SCRIPT = f"<script>{PWN.format('script')}</script>"
+IMG = f'"><img src=x onerror="{PWN.format("img")}">'
+SVG = f"'><svg onload={PWN.format('svg').replace(' ', '')}>"
+LINK = f'<a href="javascript:{PWN.format("link")}">javascript:alert(1)</a>'
+LABEL = f"javascript:{PWN.format('label')}"  # a whole cell value, as a section label
+SQL = "'; DROP TABLE articles; -- \" OR 1=1 --"
+TEMPLATE = "{{ 7*7 }} {% debug %}"
+HOSTILE_TITLE = f"Thalidomide {SCRIPT} in discoid disease {IMG} {SVG}"
+HOSTILE_TEXTS = (SCRIPT, IMG, SVG, LINK, SQL, TEMPLATE)
+
+
+def hostile_efetch_xml(path: Path) -> Path:
+    """The worked example's efetch record as PMID 99999901 with hostile markup as the text of
+    its title, journal, abstract sections, a section label and a publication type."""
+    tree = ET.parse(ROOT / "fixtures" / "pubmed_xml" / "17638731.xml")
+    citation = tree.find("PubmedArticle/MedlineCitation")
+    assert citation is not None
+    for pmid in (citation.find("PMID"), tree.find("PubmedArticle/PubmedData/ArticleIdList/ArticleId")):
+        assert pmid is not None
+        pmid.text = HOSTILE_PMID
+    article = citation.find("Article")
+    assert article is not None
+    article.find("ArticleTitle").text = HOSTILE_TITLE  # type: ignore[union-attr]
+    article.find("Journal/Title").text = f"Arch Dermatol {IMG}"  # type: ignore[union-attr]
+    background, observations, _ = article.findall("Abstract/AbstractText")
+    background.set("Label", LABEL)
+    background.text = f"Read {LINK} then {SQL} and {TEMPLATE}."
+    observations.text = ("Thirteen patients received thalidomide, with responses in 12 of 13 "
+                         f"patients. There was a significant reduction {SCRIPT} after therapy "
+                         "with thalidomide (P = .002).")
+    types = article.find("PublicationTypeList")
+    assert types is not None
+    ET.SubElement(types, "PublicationType", UI="D000000").text = SCRIPT
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`extract serve` on a database holding only the hostile record, stored by the pipeline
+    of `extract --xml`."""
+    folder = tmp_path_factory.mktemp("hostile")
+    db = store.open_db(folder / "extractions.db")
+    result = pipeline.run_files(db, [hostile_efetch_xml(folder / "hostile.xml")], [])
+    db.close()
+    assert result.stored == [HOSTILE_PMID], [failure.line() for failure in result.failures]
+    with serving(folder / "extractions.db") as base:
+        yield base
+
+
+def scripts_that_ran(page: BeautifulSoup) -> list[str]:
+    """What the payloads left in the rendered DOM: the marks of those that ran, and any element
+    or link that markup in the data turned into (an <img src=x>, a javascript: link...)."""
+    html = page.select_one("html")
+    assert html is not None
+    found = [f"ran: {html['data-pwned']}"] if html.has_attr("data-pwned") else []
+    found += [f"element: {tag.name}" for tag in page.select("img[src=x], svg[onload], [onerror]")]
+    found += [f"script: {tag}" for tag in page.select("script") if "data-pwned" in tag.get_text()]
+    found += [f"link: {a['href']}" for a in page.select("a[href]")
+              if str(a["href"]).strip().lower().startswith("javascript:")]
+    return found
+
+
+def test_the_hostile_page_check_sees_a_payload_that_runs(browser: Browser, tmp_path: Path) -> None:
+    """The control: the same payloads pasted into a page as markup are all caught."""
+    page = tmp_path / "pasted.html"
+    page.write_text(f"<html><body><p>{HOSTILE_TITLE}</p><p>{LINK}</p></body></html>", encoding="utf-8")
+    found = scripts_that_ran(browser.dom(page.as_uri()))
+    assert found[0] in ("ran: script", "ran: img", "ran: svg")
+    assert {"element: img", "element: svg", "link: javascript:" + PWN.format("link")} <= set(found)
+
+
+@pytest.mark.parametrize("path, query, shown", [
+    # the row page: title, journal, abstract and record_json in full
+    (f"/extractions/articles/{HOSTILE_PMID}", {}, HOSTILE_TEXTS),
+    # section labels and texts, and the article's title as the label of every pmid link
+    ("/extractions/sections", {"pmid": HOSTILE_PMID}, (LABEL, SCRIPT, LINK, SQL, TEMPLATE)),
+    # the overview with the publication-type facet, searched for a payload it echoes
+    ("/extractions/article_overview", {"_search": IMG}, (SCRIPT, IMG, SVG)),
+    # a stored query showing the sentence of a P value
+    ("/extractions/p_values_for_drug", {"drug": "thalidomide"}, (SCRIPT,)),
+], ids=["row", "sections", "overview-search", "stored-query"])
+def test_hostile_titles_and_abstracts_show_as_text(hostile_server: str, browser: Browser, path: str,
+                                                   query: dict[str, str], shown: tuple[str, ...]) -> None:
+    page = browser.dom(f"{hostile_server}{path}?{urlencode(query)}")
+    assert scripts_that_ran(page) == []
+    assert page.select_one("table.rows-and-columns") is not None  # the data was shown ...
+    text = page.get_text()
+    assert [payload for payload in shown if payload not in text] == []  # ... as written
+    assert HOSTILE_PMID in text
+    for name, value in query.items():  # the parameters echoed in their boxes, as written
+        box = page.select_one(f'input[name="{name}"]')
+        assert box is not None and box["value"] == value

@@ -28,6 +28,7 @@ from extractor.models import (
 from extractor.parse_xml import parse_article_xml
 from extractor.store import (
     ARTICLE_CHILD_TABLES,
+    DEFAULT_LOCK_TIMEOUT,
     TABLES,
     StoreError,
     count_raw_records,
@@ -739,3 +740,53 @@ def test_open_db_on_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     expected = f"^cannot open database {re.escape(str(path))}: file is not a database$"
     with pytest.raises(StoreError, match=expected):
         open_db(path)
+
+
+# --- several connections (more in tests/test_concurrency.py) ---------------------------------
+
+
+def test_open_db_puts_the_file_in_wal_mode_with_the_lock_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "trials.db"
+    db = open_db(path)
+    assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == DEFAULT_LOCK_TIMEOUT * 1000 == 30_000
+    db.close()
+    db = open_db(path, lock_timeout=2.5)
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 2500
+    db.close()
+
+
+def test_opening_again_changes_nothing_in_the_schema(tmp_path: Path) -> None:
+    """Every open shapes the database; once shaped, it writes nothing (no view is recreated),
+    so other connections' prepared statements stay valid."""
+    path = tmp_path / "trials.db"
+    db = open_db(path)
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.close()
+    db = open_db(path)
+    ensure_db_shape(db)
+    assert db.execute("PRAGMA schema_version").fetchone()[0] == version
+    db.close()
+
+
+def test_writes_take_the_write_lock_before_reading(tmp_path: Path) -> None:
+    """Every save begins with BEGIN IMMEDIATE (not sqlite-utils' deferred BEGIN)."""
+    db = open_db(tmp_path / "trials.db")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    save_raw(db, PMID, RAW, "efetch")
+    save_record(db, worked_example(), RAW, "efetch")
+    save_failure(db, "123", "fetch", StoreError("gone"))
+    db.conn.set_trace_callback(None)
+    begins = [s for s in statements if s.split()[0].upper() == "BEGIN"]
+    assert begins == ["BEGIN IMMEDIATE"] * 3
+    db.close()
+
+
+def test_a_save_inside_an_open_transaction_is_part_of_it() -> None:
+    db = saved_db()
+    with pytest.raises(RuntimeError), db.atomic():
+        save_failure(db, "123", "fetch", StoreError("gone"))
+        assert [r["pmid"] for r in rows(db, "failures")] == ["123"]
+        raise RuntimeError("roll back")
+    assert rows(db, "failures") == []
