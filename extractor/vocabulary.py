@@ -10,8 +10,9 @@ are never imported: they reach the network and write caches when imported):
   ``disease_variant_to_canonical`` (72k) and ``disease_canonical_to_data`` (6k MeSH records:
   ``mesh_id``, ``mesh_tree``, ``name``).
 
-Each is loaded once, lazily, and cached; the files are found with ``importlib.util.find_spec``
-so that the packages themselves are never imported. The packages leave each canonical name
+Each is loaded once, lazily, and cached (the records and the compiled lexicons also on disk,
+by ``extractor.compiled``, so a new process need not rebuild them); the files are found with
+``importlib.util.find_spec`` so that the packages themselves are never imported. The packages leave each canonical name
 out of its own variants ("nicotine", "dementia"); ``vocabulary_variants`` adds them, the
 uninverted MeSH forms ("pain, back" -> "back pain") and British spellings ("haemorrhage").
 
@@ -48,6 +49,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from extractor.compiled import compiled
 from extractor.errors import ExtractorError
 from extractor.matcher import Lexicon
 
@@ -139,17 +141,21 @@ def load_package_dictionary(package: str, filename: str) -> dict[str, Any]:
     return loaded
 
 
+@cache
 def drug_records() -> dict[str, dict[str, Any]]:
     """Canonical key -> record (``name``, ``drugbank_id``, ``mesh_id``, ``mesh_tree``...)."""
-    records: dict[str, dict[str, Any]] = load_package_dictionary(
-        DRUG_PACKAGE, DRUG_FILE)["drug_canonical_to_data"]
-    return records
+    return compiled("drug_records", lambda: _package_records(DRUG_PACKAGE, DRUG_FILE, "drug"))
 
 
+@cache
 def disease_records() -> dict[str, dict[str, Any]]:
     """Canonical key -> MeSH record (``mesh_id``, ``mesh_tree``, ``name``)."""
-    records: dict[str, dict[str, Any]] = load_package_dictionary(
-        DISEASE_PACKAGE, DISEASE_FILE)["disease_canonical_to_data"]
+    return compiled("disease_records", lambda: _package_records(DISEASE_PACKAGE, DISEASE_FILE, "disease"))
+
+
+def _package_records(package: str, filename: str, kind: str) -> dict[str, dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = load_package_dictionary(package, filename)[
+        f"{kind}_canonical_to_data"]
     return records
 
 
@@ -224,7 +230,12 @@ def drug_variants(stop_trees: tuple[str, ...] | None = None) -> dict[str, str]:
 
 @cache
 def drug_lexicon() -> Lexicon:
-    """The drug vocabulary with the project's stop lists and extra synonyms (built once)."""
+    """The drug vocabulary with the project's stop lists and extra synonyms (built once, and
+    kept in the compiled cache)."""
+    return compiled("drug_lexicon", _build_drug_lexicon)
+
+
+def _build_drug_lexicon() -> Lexicon:
     stop = [*read_word_list("lexicon_stopwords.txt"), *read_word_list("drug_stop_variants.txt")]
     return Lexicon(drug_variants(), stop)
 
@@ -255,7 +266,12 @@ def disease_variants() -> dict[str, str]:
 
 @cache
 def disease_lexicon() -> Lexicon:
-    """The MeSH disease vocabulary with the project's stop lists and extra synonyms."""
+    """The MeSH disease vocabulary with the project's stop lists and extra synonyms (built
+    once, and kept in the compiled cache)."""
+    return compiled("disease_lexicon", _build_disease_lexicon)
+
+
+def _build_disease_lexicon() -> Lexicon:
     stop = [
         *read_word_list("lexicon_stopwords.txt"),
         *read_word_list("disease_stop_variants.txt"),
