@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -478,6 +479,19 @@ def _record_bytes(element: etree._Element) -> bytes:
     return etree.tostring(element, encoding="UTF-8", xml_declaration=True, with_tail=False)
 
 
+def _record_items(element: etree._Element) -> list[tuple[str, bytes]]:
+    """``(pmid, record XML)`` of one record element; a ``DeleteCitation`` gives one
+    ``<DeleteCitation><PMID>…</PMID></DeleteCitation>`` per PMID."""
+    if element.tag != "DeleteCitation":
+        return [(parse_pmid(element), _record_bytes(element))]
+    items = []
+    for pmid in _deleted_pmids(element):
+        deleted = etree.Element("DeleteCitation")
+        etree.SubElement(deleted, "PMID", Version="1").text = pmid
+        items.append((pmid, _record_bytes(deleted)))
+    return items
+
+
 def parse_efetch_records(xml: bytes | str) -> list[tuple[str, bytes]]:
     """efetch XML -> ``(pmid, record XML)`` per record, for storing each record on its own.
 
@@ -486,16 +500,55 @@ def parse_efetch_records(xml: bytes | str) -> list[tuple[str, bytes]]:
     so ``parse_article_xml(record)`` gives the same ``Article`` as parsing the whole answer.
     A ``DeleteCitation`` becomes one ``<DeleteCitation><PMID>…</PMID></DeleteCitation>`` per PMID.
     """
-    records: list[tuple[str, bytes]] = []
-    for element in _record_elements(parse_xml_root(xml)):
-        if element.tag == "DeleteCitation":
-            for pmid in _deleted_pmids(element):
-                deleted = etree.Element("DeleteCitation")
-                etree.SubElement(deleted, "PMID", Version="1").text = pmid
-                records.append((pmid, _record_bytes(deleted)))
-        else:
-            records.append((parse_pmid(element), _record_bytes(element)))
-    return records
+    return [item for element in _record_elements(parse_xml_root(xml)) for item in _record_items(element)]
+
+
+def iter_efetch_records(stream: BinaryIO, chunk_size: int = 1 << 20) -> Iterator[tuple[str, bytes]]:
+    """``parse_efetch_records`` of a file of any size, read in chunks: memory stays flat.
+
+    For PubMed baseline and update files (``pubmed25n0001.xml.gz``, opened with ``gzip.open``)
+    and large efetch files. Each record element is dropped once its bytes are yielded. The same
+    safety rules as ``parse_xml_root``: an HTML page, entity declarations or entity references
+    are refused with a ``ParseError``, as is malformed XML (after the records before the fault
+    were yielded).
+    """
+    head = stream.read(chunk_size)
+    if not head.strip():
+        raise ParseError("empty XML document")
+    if html_title(head) is not None:
+        raise ParseError("this is an HTML page, not PubMed XML (a saved PubMed page is read with --html)")
+    if _ENTITY_DECLARATION in head:
+        raise ParseError(ENTITIES_REFUSED)
+    parser = etree.XMLPullParser(events=("end",), tag=(*RECORD_TAGS, "DeleteCitation"),
+                                 resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False, remove_comments=True, remove_pis=True)
+    chunk = head
+    while chunk:
+        try:
+            parser.feed(chunk)
+            yield from _pulled_records(parser)
+        except etree.XMLSyntaxError as exc:
+            raise ParseError(_one_line(f"malformed XML: {exc}")) from None
+        chunk = stream.read(chunk_size)
+    try:
+        parser.close()
+    except etree.XMLSyntaxError as exc:
+        raise ParseError(_one_line(f"malformed XML: {exc}")) from None
+
+
+def _pulled_records(parser: etree.XMLPullParser) -> Iterator[tuple[str, bytes]]:
+    """The records the pull parser has completed, each dropped from the tree once read."""
+    for _, element in parser.read_events():
+        reference = next(element.iter(etree.Entity), None)
+        if reference is not None:
+            raise ParseError(f"XML holds an unexpanded entity reference {reference.text}; refused")
+        items = _record_items(element)
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+        yield from items
 
 
 def parse_article_xml(record: bytes | str) -> Article:

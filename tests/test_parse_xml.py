@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import time
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from extractor.errors import ParseError
 from extractor.models import Article, Chemical, MeshHeading, Section
 from extractor.parse_xml import (
     inline_text,
+    iter_efetch_records,
     parse_article,
     parse_article_xml,
     parse_efetch_records,
@@ -591,3 +594,46 @@ def test_text_input_is_accepted_like_bytes() -> None:
     # lxml refuses a str with an encoding declaration; the parser encodes it first
     text = read("17638731.xml").decode("utf-8")
     assert parse_efetch_xml(text) == parse_efetch_xml(read("17638731.xml"))
+
+
+# --- streaming (baseline and update files) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(PUBMED_XML.glob("*.xml")), ids=lambda p: p.name)
+def test_streaming_gives_exactly_the_records_of_the_whole_file(path: Path) -> None:
+    data = path.read_bytes()
+    assert list(iter_efetch_records(io.BytesIO(data), chunk_size=997)) == parse_efetch_records(data)
+
+
+def test_streaming_a_gzip_file_with_deletions() -> None:
+    records = (b'<?xml version="1.0"?>\n<PubmedArticleSet>' + read("17638731.xml").split(b"<PubmedArticleSet>")[1]
+               .split(b"</PubmedArticleSet>")[0]
+               + b'<DeleteCitation><PMID Version="1">11</PMID><PMID Version="1">12</PMID></DeleteCitation>'
+               + b"</PubmedArticleSet>")
+    with gzip.open(io.BytesIO(gzip.compress(records))) as stream:
+        items = list(iter_efetch_records(stream, chunk_size=512))
+    assert [pmid for pmid, _ in items] == ["17638731", "11", "12"]
+    assert parse_article_xml(items[0][1]).title.startswith("Efalizumab")
+    assert [parse_article_xml(raw).kind for _, raw in items[1:]] == ["deleted", "deleted"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ((CONSTRUCTED / "billion_laughs.xml").read_bytes(), "XML declares entities; refused"),
+    ((FIXTURES / "pages" / "17638731.html").read_bytes(), "this is an HTML page, not PubMed XML"),
+    (b"", "empty XML document"),
+    (b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article><ArticleTitle>&x;"
+     b"</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>",
+     "malformed XML"),
+])
+def test_streaming_refuses_what_parsing_refuses(data: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        list(iter_efetch_records(io.BytesIO(data)))
+
+
+def test_a_cut_off_file_yields_its_whole_records_then_fails() -> None:
+    data = read("pubmed1.xml")
+    cut = data[: data.index(b"</PubmedArticle>") + len(b"</PubmedArticle>") + 40]
+    stream = iter_efetch_records(io.BytesIO(cut), chunk_size=256)
+    assert next(stream)[0] == "12091962"
+    with pytest.raises(ParseError, match="malformed XML"):
+        list(stream)
