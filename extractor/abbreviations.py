@@ -142,11 +142,21 @@ def initials_long_form(short: str, long_text: str) -> int | None:
     return words[0].start()
 
 
+# How far before a bracket the long form is looked for: far more than the at most 20 words a
+# long form may have (the longest in the gold corpora has 134 characters), and a bound, so that
+# a text of many brackets is read in linear time.
+_LOOK_BACK = 400
+
+
 def _candidate_window(text: str, bracket_start: int, short: str) -> tuple[int, str]:
     """(offset, text) of the words just before the bracket that may hold the long form."""
-    before = text[:bracket_start].rstrip()
+    floor = max(0, bracket_start - _LOOK_BACK)
+    before = text[:bracket_start].rstrip() if floor == 0 else text[floor:bracket_start].rstrip()
     max_words = min(len(short) + 5, 2 * len(short))
-    words = list(_WORD.finditer(before))[-max_words:]
+    words = list(_WORD.finditer(before))
+    if floor and words and words[0].start() == 0 and not text[floor - 1].isspace():
+        words = words[1:]  # a word the look-back cuts in two is no word of the window
+    words = words[-max_words:]
     # the long form does not cross a sentence or clause end: "... limited. Efalizumab (E)"
     for index in range(len(words) - 1, -1, -1):
         if words[index].group().endswith((".", ";", ":")) and index < len(words) - 1:
@@ -155,7 +165,7 @@ def _candidate_window(text: str, bracket_start: int, short: str) -> tuple[int, s
     if not words:
         return bracket_start, ""
     start = words[0].start()
-    return start, before[start:]
+    return floor + start, before[start:]
 
 
 def find_abbreviations(text: str) -> dict[str, tuple[str, int, int]]:
@@ -189,11 +199,9 @@ def _add_reverse(
     text: str, bracket: re.Match[str], inner: str, found: dict[str, tuple[str, int, int]]
 ) -> None:
     """The reverse shape "MTX (methotrexate)": a one-word short form just before the bracket."""
-    before = text[:bracket.start()].rstrip()
-    word = re.search(r"(\S+)$", before)
-    if word is None:
+    short = _word_before(text, bracket.start())
+    if short is None:
         return
-    short = word.group(1)
     if not _is_short_form(short) or not short.isupper() or len(inner.split()) > len(short) + 5:
         return
     offset = best_long_form(short, inner)
@@ -202,3 +210,18 @@ def _add_reverse(
     inner_raw = bracket.group("inner")
     long_start = bracket.start("inner") + (len(inner_raw) - len(inner_raw.lstrip()))
     found.setdefault(short, (inner, long_start, long_start + len(inner)))
+
+
+def _word_before(text: str, end: int) -> str | None:
+    """The word (non-space run) that ends ``text[:end].rstrip()``, if it may be a short form:
+    at most ``_MAX_SHORT_LENGTH`` characters are read back, so a long run of text without
+    spaces is not read again for each bracket in it."""
+    last = end
+    while last > 0 and text[last - 1].isspace():
+        last -= 1
+    first = last
+    while first > 0 and last - first <= _MAX_SHORT_LENGTH and not text[first - 1].isspace():
+        first -= 1
+    if first == last or last - first > _MAX_SHORT_LENGTH:
+        return None
+    return text[first:last]

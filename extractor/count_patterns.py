@@ -10,12 +10,38 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from extractor.numbers import NUMBER, NUMBER_DIGITS
 
 _FLAGS = re.VERBOSE | re.IGNORECASE
+
+# How far before or after a count its context patterns look: more than any of them spans (the
+# longest, "total population of", "randomly assigned to receive the", are under 60 characters),
+# and a bound, so that each count of a long sentence costs the same however long the sentence.
+CONTEXT_WINDOW = 200
+
+
+def search_before(pattern: re.Pattern[str], text: str, floor: int, position: int
+                  ) -> re.Match[str] | None:
+    """``pattern.search(text[floor:position])`` for a pattern anchored at the end (``$``),
+    reading at most ``CONTEXT_WINDOW`` characters back: "A total of" before "141 patients"."""
+    return pattern.search(text[max(floor, position - CONTEXT_WINDOW):position])
+
+
+def match_after(pattern: re.Pattern[str], text: str, position: int, ceiling: int
+                ) -> re.Match[str] | None:
+    """``pattern.match(text[position:ceiling])`` for a pattern anchored at the start (``^``),
+    reading at most ``CONTEXT_WINDOW`` characters on: "patients in the placebo group"."""
+    return pattern.match(text[position:min(ceiling, position + CONTEXT_WINDOW)])
+
+
+@lru_cache(maxsize=4096)
+def sentence_has(pattern: re.Pattern[str], sentence: str) -> bool:
+    """``pattern`` occurs in ``sentence``. Cached by the sentence's text, so a sentence is
+    searched once per pattern however many counts or mentions in it ask."""
+    return pattern.search(sentence) is not None
 
 
 @cache

@@ -28,7 +28,7 @@ import bz2
 import lzma
 import pickle
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from importlib import resources
@@ -38,7 +38,7 @@ import pycrfsuite
 from extractor.abbreviations import letters_in_order, short_form_after
 from extractor.errors import ExtractorError
 from extractor.text import map_chars
-from extractor.tokens import Tokens, token_words, tokenize
+from extractor.tokens import TOKEN_PATTERN, Occupied, Tokens, token_words, tokenize
 
 Span = tuple[int, int, str]
 Token = tuple[int, int]
@@ -353,21 +353,28 @@ def tag_tokens(
     return list((tagger or _tagger(label)).tag(features))
 
 
+def _is_edge_stopword(text: str, token: Token) -> bool:
+    """A function word that may not begin or end a span ("the"; not "ALL", in capitals)."""
+    word = text[token[0]:token[1]]
+    return word.lower() in EDGE_STOPWORDS and not word.isupper()
+
+
 def trim_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -> list[Span]:
-    """Drop function words at either end of a span ("Because discoid lupus" -> "discoid lupus")."""
+    """Drop function words at either end of a span ("Because discoid lupus" -> "discoid lupus").
+
+    ``tokens`` are in text order; the tokens of each span are found by bisection, so the work is
+    that of the spans' own tokens, not of every token of the text once per span."""
+    starts = [s for s, _ in tokens]
+    ends = [e for _, e in tokens]
     trimmed: list[Span] = []
     for start, end, label in spans:
-        inside = [(s, e) for s, e in tokens if start <= s and e <= end]
-        while inside and text[inside[0][0]:inside[0][1]].lower() in EDGE_STOPWORDS and not (
-            text[inside[0][0]:inside[0][1]].isupper()
-        ):
-            inside.pop(0)
-        while inside and text[inside[-1][0]:inside[-1][1]].lower() in EDGE_STOPWORDS and not (
-            text[inside[-1][0]:inside[-1][1]].isupper()
-        ):
-            inside.pop()
-        if inside:
-            trimmed.append((inside[0][0], inside[-1][1], label))
+        first, last = bisect_left(starts, start), bisect_right(ends, end)
+        while first < last and _is_edge_stopword(text, tokens[first]):
+            first += 1
+        while last > first and _is_edge_stopword(text, tokens[last - 1]):
+            last -= 1
+        if first < last:
+            trimmed.append((tokens[first][0], tokens[last - 1][1], label))
     return trimmed
 
 
@@ -377,9 +384,11 @@ def merge_spans(groups: Iterable[Sequence[Span]]) -> list[Span]:
         (span for group in groups for span in group), key=lambda s: (-(s[1] - s[0]), s[0])
     )
     kept: list[Span] = []
+    occupied = Occupied()
     for span in candidates:
-        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+        if occupied.is_free(span[0], span[1]):
             kept.append(span)
+            occupied.take(span[0], span[1])
     return sorted(kept)
 
 
@@ -436,7 +445,7 @@ def propagate_spans(text: str, tokens: Sequence[Token], spans: Sequence[Span]) -
             _vote(names, text[start:end].lower(), label)
     searches = [(abbr, label, True) for abbr, label in abbreviation_labels.items()]
     searches += [(name, _winner(by_label), False) for name, by_label in names.items()]
-    occupied = [(s, e) for s, e, _ in relabelled]
+    occupied = Occupied((s, e) for s, e, _ in relabelled)
     added = _repeats(text, tokens, searches, occupied)
     return sorted([*relabelled, *added])
 
@@ -452,33 +461,50 @@ def _abbreviations_after(text: str, spans: Sequence[Span]) -> dict[str, str]:
     return {abbr: _winner(by_label) for abbr, by_label in votes.items()}
 
 
+def _token_positions(text: str, tokens: Sequence[Token], lowered: bool) -> dict[str, list[int]]:
+    """Token text (lower-cased when ``lowered``) -> the offsets where that token starts."""
+    positions: dict[str, list[int]] = {}
+    for start, end in tokens:
+        word = text[start:end]
+        positions.setdefault(word.lower() if lowered else word, []).append(start)
+    return positions
+
+
 def _repeats(text: str, tokens: Sequence[Token], searches: Sequence[tuple[str, str, bool]],
-             occupied: list[tuple[int, int]]) -> list[Span]:
+             occupied: Occupied) -> list[Span]:
     """Spans for every other occurrence of each (surface, label, case-sensitive) search that
-    starts and ends on token boundaries, is free, and is no gene context ("VHL gene")."""
-    starts = {s for s, _ in tokens}
+    starts and ends on token boundaries, is free, and is no gene context ("VHL gene").
+
+    An occurrence starts on a token boundary, so it starts with the surface's first token: only
+    the places of that token are compared with the surface, in the order a left-to-right search
+    of the text finds them."""
     ends = {e for _, e in tokens}
-    lower_text = text.lower()
+    places = {case: _token_positions(text, tokens, lowered=not case) for case in (True, False)}
     added: list[Span] = []
     for surface, label, case_sensitive in searches:
-        haystack = text if case_sensitive else lower_text
-        position = haystack.find(surface)
-        while position != -1:
+        first = TOKEN_PATTERN.search(surface)
+        if first is None or first.start() != 0:
+            continue  # no occurrence can start on a token boundary
+        for position in places[case_sensitive].get(first.group() if case_sensitive
+                                                   else first.group().lower(), []):
             end = position + len(surface)
-            if (position in starts and end in ends
-                    and _may_repeat(text, lower_text, surface, position, end)
-                    and not any(position < e and s < end for s, e in occupied)):
+            # cheap checks first: a long name is not compared at every place of its first word
+            if end not in ends or not occupied.is_free(position, position + 1):
+                continue
+            if not (text.startswith(surface, position) if case_sensitive
+                    else text[position:end].lower() == surface):
+                continue
+            if _may_repeat(text, surface, position, end) and occupied.is_free(position, end):
                 added.append((position, end, label))
-                occupied.append((position, end))
-            position = haystack.find(surface, position + 1)
+                occupied.take(position, end)
     return added
 
 
-def _may_repeat(text: str, lower_text: str, surface: str, start: int, end: int) -> bool:
+def _may_repeat(text: str, surface: str, start: int, end: int) -> bool:
     """A one-letter form only where it stands alone; nothing followed by a gene word."""
     if len(surface) == 1 and not _standalone(text, start, end):
         return False
-    next_word = lower_text[end:end + 20].split(maxsplit=1)[:1]
+    next_word = text[end:end + 20].lower().split(maxsplit=1)[:1]
     return not (next_word and next_word[0].strip(".,;:") in GENE_CONTEXT)
 
 
@@ -505,6 +531,30 @@ def entities_from_features(
     return finish_spans(text, tokens, groups, propagate)
 
 
+# The most tokens tagged at once (the longest line of the gold corpora has 1,474): a longer
+# line is tagged in pieces, so that the features held at once, and the memory, stay bounded.
+MAX_LINE_TOKENS = 4000
+
+
+def _pieces(text: str, spans: Sequence[Token]) -> list[tuple[int, int]]:
+    """(first, last) token indexes of each line of ``text``, a line longer than
+    ``MAX_LINE_TOKENS`` tokens cut into pieces after a full stop in the second half of each
+    piece (or at its end when there is none)."""
+    starts = [start for start, _ in spans]
+    pieces: list[tuple[int, int]] = []
+    for line in LINE_PATTERN.finditer(text):
+        first, last = bisect_left(starts, line.start()), bisect_left(starts, line.end())
+        while last - first > MAX_LINE_TOKENS:
+            cut = first + MAX_LINE_TOKENS
+            stop = next((i + 1 for i in range(cut - 1, first + MAX_LINE_TOKENS // 2, -1)
+                         if text[spans[i][0]:spans[i][1]] == "."), cut)
+            pieces.append((first, stop))
+            first = stop
+        if first < last:
+            pieces.append((first, last))
+    return pieces
+
+
 def find_entities_with(
     text: str, taggers: dict[str, pycrfsuite.Tagger | None] | None = None,
     tokens: Tokens | None = None,
@@ -512,7 +562,8 @@ def find_entities_with(
     """``find_entities`` with explicit taggers per label (None: the packaged model).
 
     Each line is tagged on its own, so a title and abstract joined by a line break are not
-    read as one sentence; mentions are then propagated over the whole text. Unicode
+    read as one sentence (a line of more than ``MAX_LINE_TOKENS`` tokens in pieces); mentions
+    are then propagated over the whole text. Unicode
     look-alikes are mapped first (``map_chars``: one character for one, so offsets and
     tokens hold). ``tokens``: the tokens of ``text`` when the caller has them already.
     """
@@ -521,15 +572,11 @@ def find_entities_with(
     spans = list((tokens or tokenize(text)).spans)
     if not spans:
         return []
-    starts = [start for start, _ in spans]
     groups: dict[str, list[Span]] = {label: [] for label in taggers}
-    for line in LINE_PATTERN.finditer(text):
-        offset = line.start()
-        first, last = bisect_left(starts, offset), bisect_left(starts, line.end())
+    for first, last in _pieces(text, spans):
+        offset = spans[first][0]
         line_tokens = [(s - offset, e - offset) for s, e in spans[first:last]]
-        if not line_tokens:
-            continue
-        features = featurize(line.group(), line_tokens)
+        features = featurize(text[offset:spans[last - 1][1]], line_tokens)
         for label, tagger in taggers.items():
             groups[label].extend(
                 (s + offset, e + offset, lab)

@@ -22,8 +22,10 @@ _UNITS = (
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SCALES = "hundred|thousand"
 
-# One number word: "seven", "twenty", "twenty-three" / "twenty three".
-_WORD_ATOM = rf"(?:(?:{_TENS})(?:[\s-]+(?:{_UNITS}))?|(?:{_UNITS}))"
+# One number word: "seven", "twenty", "twenty-three" / "twenty three". Atomic: "twenty-one" is
+# never read again as "twenty" then "one", which made a run of number words take exponential
+# time to refuse.
+_WORD_ATOM = rf"(?>(?:{_TENS})(?:[\s-]+(?:{_UNITS})\b)?\b|(?:{_UNITS})\b)"
 
 NUMBER_WORDS = rf"""
     \b(?:{_WORD_ATOM}                        # "Thirteen", "Forty-one"
@@ -32,16 +34,18 @@ NUMBER_WORDS = rf"""
     (?:                                     # "One hundred sixty-two",
         (?:[\s-]+and)?[\s-]+                # "Five thousand five hundred and sixty-nine"
         (?:{_SCALES}|{_WORD_ATOM})
-    )*
+    ){{0,8}}                                 # bounded, so a run of number words reads linearly
     \b
 """
 
 # Digits, optionally grouped in thousands by a comma or a (thin/no-break) space: "1,297",
 # "27 347". A group needs exactly three digits after the separator so "12, 13" stays two numbers.
 # The look-arounds keep us out of decimals ("4.07"), of words ("T2345") and of ranges' halves.
+# At most four groups (up to 999,999,999,999,999): a longer run ("123 456 123 456 ...") is no
+# count, and reading it whole from every group in it took quadratic time.
 NUMBER_DIGITS = r"""
     (?<![\w.,/-])
-    [1-9]\d{0,2}(?:(?:,|[ \u00a0\u2009\u202f])\d{3})+(?![\d.]\d|\d)   # "1,297", "27 347"
+    [1-9]\d{0,2}(?:(?:,|[ \u00a0\u2009\u202f])\d{3}){1,4}(?![\d.]\d|\d)   # "1,297", "27 347"
     |
     (?<![\w.,/-])(?:0|[1-9]\d*)(?![\d]|[.,]\d)                          # "187", not "IL-10", "053"
 """
@@ -52,6 +56,7 @@ _DIGITS_RE = re.compile(rf"^(?:{NUMBER_DIGITS})$", re.VERBOSE)
 _WORDS_RE = re.compile(rf"^(?:{NUMBER_WORDS})$", re.VERBOSE | re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,\s\u00a0\u2009\u202f]")
 _TRAILING = ".,;:"
+_MAX_DIGITS = 15
 # "none of the 18 patients": the gold format reads none/no/nil as 0.
 _ZERO_WORDS = frozenset({"none", "no", "nil", "zero"})
 
@@ -70,7 +75,9 @@ def parse_count(text: str) -> int | None:
     if cleaned.lower() in _ZERO_WORDS:
         return 0
     if _DIGITS_RE.match(cleaned):
-        return int(_SEPARATORS.sub("", cleaned))
+        digits = _SEPARATORS.sub("", cleaned)
+        # a run of digits longer than any count (int() refuses over 4,300 digits)
+        return int(digits) if len(digits) <= _MAX_DIGITS else None
     if _WORDS_RE.match(cleaned):
         words = re.sub(r"\s+", " ", cleaned.lower().replace("-", " "))
         try:

@@ -59,7 +59,7 @@ _LABEL = re.compile(
         [A-Z]{2,}                          # RESULTS
         (?:[ ]?[/&,][ ]?[A-Z]{2,}          # AIMS/HYPOTHESIS, MATERIALS & METHODS
           |[ ][A-Z]{2,}                    # RESEARCH DESIGN AND METHODS
-        )*
+        ){0,8}                             # bounded: a run of capitals is read in linear time
     )
     :(?=\s)
     """,
@@ -124,20 +124,39 @@ def _is_initial(text: str, word_start: int, word: str, next_char: str) -> bool:
     """
     if len(word) != 1 or not word.isupper() or not next_char.isupper():
         return False
-    after = text[word_start + 2:].lstrip()
-    if re.match(r"[A-Z]\.", after):
+    if _INITIAL.match(text, _next_visible(text, word_start + 2)):
         return True  # "J. R. Smith": another initial follows
-    before = text[:word_start].rstrip()
-    return bool(re.search(r"(?:^|\s)[A-Z]\.$", before))  # "J. R. Smith" at "R."
+    before_end = _last_visible(text, word_start)
+    # "J. R. Smith" at "R."
+    return bool(_INITIAL_BEFORE.search(text, max(0, before_end - 3), before_end))
+
+
+# An initial, and an initial that ends the text before a word (after a space or at the start).
+_INITIAL = re.compile(r"[A-Z]\.")
+_INITIAL_BEFORE = re.compile(r"(?:^|\s)[A-Z]\.$")
+_VISIBLE = re.compile(r"\S")
+
+
+def _next_visible(text: str, start: int) -> int:
+    """The offset of the first non-space character at or after ``start`` (``len(text)`` if
+    none): ``text[start:].lstrip()`` without copying the rest of the text."""
+    found = _VISIBLE.search(text, start)
+    return len(text) if found is None else found.start()
+
+
+def _last_visible(text: str, end: int) -> int:
+    """The end of ``text[:end].rstrip()``, found without copying the text before ``end``."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     """Decide whether a candidate end (punctuation, closers, then space or end) ends a sentence."""
-    after = match.end()
-    rest = text[after:].lstrip()
-    if not rest:
+    following = _next_visible(text, match.end())
+    if following == len(text):
         return True
-    next_char = rest[0]
+    next_char = text[following]
     punct = match.group("punct")
     # "... (n = 12). the ..." - a lower-case start continues the sentence ("approx. three").
     if next_char.islower():
@@ -149,7 +168,7 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         stop = match.start()
         if next_char.isdigit() and (
             _SPLIT_DECIMAL_BEFORE.search(text, max(0, stop - 3), stop)
-            or _SPLIT_DECIMAL_AFTER.match(rest)
+            or _SPLIT_DECIMAL_AFTER.match(text, following)
         ):
             return False
         if _ENUMERATOR.search(text, max(0, stop - 8), stop) and next_char.isupper():
@@ -175,21 +194,52 @@ def _candidate_ends(text: str) -> list[int]:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text``; together they cover all its non-space text.
 
+    A sentence longer than ``MAX_SENTENCE`` characters (none in the gold corpora is longer than
+    1,260) is cut into pieces of at most that length (``_cut``), so that the work an extractor
+    does per sentence stays bounded and extraction linear in the length of the text.
+
     >>> split_sentences("Pain fell (P = .002). Sleep did not.")
     [(0, 21), (22, 36)]
     """
     spans: list[tuple[int, int]] = []
     start = 0
     for end in [*_candidate_ends(text), len(text)]:
-        piece_start, piece_end = start, end
-        while piece_start < piece_end and text[piece_start].isspace():
-            piece_start += 1
-        while piece_end > piece_start and text[piece_end - 1].isspace():
-            piece_end -= 1
-        if piece_start < piece_end:
-            spans.append((piece_start, piece_end))
+        spans.extend(_cut(text, start, end))
         start = max(start, end)
     return spans
+
+
+# The longest sentence kept whole: "... 1 of 2 of 3 of ..." over 100,000 characters without a
+# full stop is no sentence, and reading it whole would make every count re-read it.
+MAX_SENTENCE = 2000
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the spaces at either end (empty when all space)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-empty trimmed pieces of ``text[start:end]``, each at most ``MAX_SENTENCE`` long:
+    cut at the last space before the limit, or at the limit when the text runs on without one
+    ("((((...")."""
+    pieces: list[tuple[int, int]] = []
+    start, end = _trimmed(text, start, end)
+    while end - start > MAX_SENTENCE:
+        space = max(text.rfind(" ", start + 1, start + MAX_SENTENCE + 1),
+                    text.rfind("\n", start + 1, start + MAX_SENTENCE + 1))
+        cut = space if space > start else start + MAX_SENTENCE
+        piece = _trimmed(text, start, cut)
+        if piece[0] < piece[1]:
+            pieces.append(piece)
+        start, end = _trimmed(text, cut, end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
 
 
 def sentence_index(ends: Sequence[int], offset: int) -> int:

@@ -12,6 +12,7 @@ It puts every BC5CDR and NCBI disease span boundary on a token boundary. The dic
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 TOKEN_PATTERN = re.compile(
@@ -48,3 +49,27 @@ def tokenize(text: str) -> Tokens:
 def token_words(text: str) -> tuple[str, ...]:
     """The lower-case tokens of ``text``: "Interleukin -2" -> ("interleukin", "-", "2")."""
     return tuple(match.group().lower() for match in TOKEN_PATTERN.finditer(text))
+
+
+class Occupied:
+    """The characters of a text taken by spans already kept, for overlap checks that cost the
+    length of the span checked, however many spans are kept (the tagger's and the mentions'
+    longest-first choice of non-overlapping spans)."""
+
+    def __init__(self, spans: Iterable[Span] = (), origin: int = 0) -> None:
+        """``origin``: no span starts before it (the start of the sentence read), so the
+        record of what is taken starts there."""
+        self._origin = origin
+        self._taken = bytearray()
+        for start, end in spans:
+            self.take(start, end)
+
+    def is_free(self, start: int, end: int) -> bool:
+        """No character of ``start:end`` is taken."""
+        return self._taken.find(1, start - self._origin, end - self._origin) == -1
+
+    def take(self, start: int, end: int) -> None:
+        start, end = start - self._origin, end - self._origin
+        if end > len(self._taken):
+            self._taken.extend(bytes(end - len(self._taken)))
+        self._taken[start:end] = b"\x01" * (end - start)

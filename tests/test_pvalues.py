@@ -131,6 +131,12 @@ def _doubts(text: str) -> list[tuple[str, str]]:
             "(χ2 = 25,943; p = 0,000).",
             [("=", 0.0, "p = 0,000")],
         ),
+        # "0.000" as statistics software prints it is kept; a bare "0" ("P = 0.", "P < 0") has
+        # lost its digits and is a doubt, not a P value of exactly 0 (see test_doubts).
+        ("Mortality fell in the treated group (P = 0.000).", [("=", 0.0, "P = 0.000")]),
+        ("Mortality fell in the treated group (P = 0.).", []),
+        ("Mortality fell in the treated group (P < 0).", []),
+        ("Pain and sleep improved (P = 0.01 and 0, respectively).", [("=", 0.01, "P = 0.01")]),
         # Words naming the P value: "P value", "p-value of", "P for trend", "Pinteraction" ...
         (
             "Mean change was 0.9% (95% CI -0.4, 1.9) in the candesartan group in the "
@@ -330,6 +336,13 @@ def test_extract_p_values(sentence: str, expected: list[tuple[str, float, str]])
          [("significance threshold, not a result", "P value < 0.05")]),
         ("Statistical significance was set at P < 0.05.",
          [("significance threshold, not a result", "P < 0.05")]),
+        # A bare zero: the digits after the point are lost ("P = 0."), never a P value of 0.
+        ("Mortality fell in the treated group (P = 0.).",
+         [("P value printed as 0, no significant digit", "P = 0")]),
+        ("Mortality fell in the treated group (P < 0).",
+         [("P value printed as 0, no significant digit", "P < 0")]),
+        ("Pain and sleep improved (P = 0.01 and 0, respectively).",
+         [("P value printed as 0, no significant digit", "0")]),
         # Not doubts: "PNS" (peripheral nervous system) and a plain result.
         ("Krox20 knockout mice display hypomyelination of the PNS and a block of Schwann cells.", []),
         ("Pain fell with efalizumab (P = .002).", []),

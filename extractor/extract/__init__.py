@@ -26,16 +26,18 @@ def run_extractors(analysed: AnalysedArticle) -> Findings:
     response_counts = extract_response_counts(analysed, sample_sizes.findings)
     p_values = extract_p_values(analysed)
     drugs = extract_drugs(analysed)
+    conditions = extract_conditions(analysed)
     arms = extract_arms(analysed, sample_sizes.findings, drugs.findings)
     return Findings(
         drugs=drugs.findings,
-        conditions=extract_conditions(analysed).findings,
+        conditions=conditions.findings,
         sample_size=next((s.value for s in sample_sizes.findings if s.chosen), None),
         sample_sizes=sample_sizes.findings,
         arms=arms.findings,
         response_counts=with_arm_sizes(response_counts.findings, arms.findings),
         p_values=p_values.findings,
-        doubts=[*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts],
+        doubts=[*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts,
+                *drugs.doubts, *conditions.doubts],
     )
 
 

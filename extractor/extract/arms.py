@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.analysis import AnalysedArticle
+from extractor.count_patterns import CONTEXT_WINDOW, match_after, search_before
 from extractor.extract.result import Extraction
 from extractor.models import Arm, Drug, ResponseCount, SampleSize
 
@@ -61,21 +62,21 @@ _LABEL_NOISE = re.compile(r"^(?:the|a|an)\s+|\s+(?:group|arm|cohort|groups|arms)
 def group_named_beside(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
     """The group a count of one sentence (``text[start:end]`` in ``text[s0:s1]``) belongs to, as
     the sentence names it right after or right before the count; None when it names none."""
-    after = GROUP_AFTER.match(text[end:s1])
+    after = match_after(GROUP_AFTER, text, end, s1)
     if after:
         return after.group("label")
-    before = GROUP_BEFORE.search(text[s0:start])
+    before = search_before(GROUP_BEFORE, text, s0, start)
     return before.group("label") if before else None
 
 
 def arm_label(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
     """The label of the arm whose size is ``text[start:end]`` (see the module docstring)."""
-    before, after = text[max(s0, start - 160):start], text[end:s1]
+    before, after = text[max(s0, start - 160):start], text[end:min(s1, end + CONTEXT_WINDOW)]
     in_bracket = before.rfind("(") > before.rfind(")")
     candidates = [LABEL_BEFORE_N.search(before), GROUP_AFTER.match(after)]
     if in_bracket:
         candidates += [LABEL_IN_BRACKET_BEFORE.search(before), LABEL_IN_BRACKET_AFTER.match(after)]
-    candidates += [LABEL_AFTER_TO.match(after), GROUP_BEFORE.search(text[s0:start])]
+    candidates += [LABEL_AFTER_TO.match(after), search_before(GROUP_BEFORE, text, s0, start)]
     for found in candidates:
         label = _clean(found.group("label")) if found is not None else ""
         if label and not _NOT_A_LABEL.fullmatch(label):
@@ -92,35 +93,65 @@ def _clean(label: str) -> str:
     return re.sub(r"^(?:the|an?|either)\s+", "", label.strip().rstrip(".,;:"), flags=re.IGNORECASE)
 
 
+def _label_key(label: str) -> str:
+    """What ``same_group`` compares: "the exercise group" -> "exercise"."""
+    return _LABEL_NOISE.sub("", label.strip()).lower()
+
+
 def same_group(a: str, b: str) -> bool:
     """True when two labels name one group: "the exercise group" and "exercise"."""
-    return _LABEL_NOISE.sub("", a.strip()).lower() == _LABEL_NOISE.sub("", b.strip()).lower()
+    return _label_key(a) == _label_key(b)
 
 
 def extract_arms(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize],
                  drugs: Sequence[Drug]) -> Extraction[Arm]:
     """One arm per sample size of role ``arm``, in text order. No doubts."""
     arms: list[Arm] = []
+    names = studied_names(drugs)
     for size in sample_sizes:
         if size.role != "arm":
             continue
         section = analysed.sections[size.section_index]
         sentence = section.sentence_at(size.start)
         label = arm_label(section.text, sentence.start, sentence.end, size.start, size.end)
-        arms.append(Arm(label=label, size=size.value, drugs=_drugs_in(label, drugs),
+        arms.append(Arm(label=label, size=size.value, drugs=_drugs_in(label, drugs, names),
                         text=size.text, start=size.start, end=size.end, section=size.section,
                         section_index=size.section_index))
     return Extraction(arms, [])
 
 
-def _drugs_in(label: str | None, drugs: Sequence[Drug]) -> list[str]:
-    """The studied drugs one of whose mentions reads in ``label``."""
+# Mention texts are indexed by their first characters (``_PREFIX``), so a label is compared with
+# the names that start like each of its words, not with every mention of every drug.
+_PREFIX = 3
+
+
+def studied_names(drugs: Sequence[Drug]) -> dict[str, list[tuple[re.Pattern[str], int]]]:
+    """The distinct lower-cased mention texts of the studied drugs, as whole-word patterns with
+    the index of their drug, keyed by their first ``_PREFIX`` characters."""
+    index: dict[str, list[tuple[re.Pattern[str], int]]] = {}
+    for number, drug in enumerate(drugs):
+        if drug.role != "studied":
+            continue
+        for text in dict.fromkeys(m.text.lower() for m in drug.mentions):
+            pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+            index.setdefault(text[:_PREFIX], []).append((pattern, number))
+    return index
+
+
+def _drugs_in(label: str | None, drugs: Sequence[Drug],
+              names: dict[str, list[tuple[re.Pattern[str], int]]]) -> list[str]:
+    """The studied drugs one of whose mentions reads in ``label`` (``names``: their mention
+    texts, ``studied_names``)."""
     if not label:
         return []
     lowered = label.lower()
-    return [d.name for d in drugs if d.role == "studied"
-            and any(re.search(rf"(?<!\w){re.escape(m.text.lower())}(?!\w)", lowered)
-                    for m in d.mentions)]
+    found: set[int] = set()
+    for position in range(len(lowered)):
+        for size in range(1, _PREFIX + 1):
+            for pattern, number in names.get(lowered[position:position + size], ()):
+                if number not in found and pattern.match(lowered, position):
+                    found.add(number)
+    return [drug.name for number, drug in enumerate(drugs) if number in found]
 
 
 def _same_number(arm: Arm, count: ResponseCount) -> bool:
@@ -129,26 +160,46 @@ def _same_number(arm: Arm, count: ResponseCount) -> bool:
     return arm.section_index == count.section_index and arm.start < count.end and count.start < arm.end
 
 
+def _arms_by_label(arms: Sequence[Arm]) -> dict[str, dict[int, list[Arm]]]:
+    """Labelled arms by label (``_label_key``), then by size, each list in text order."""
+    groups: dict[str, dict[int, list[Arm]]] = {}
+    for arm in sorted(arms, key=lambda a: (a.section_index, a.start)):
+        if arm.label:
+            groups.setdefault(_label_key(arm.label), {}).setdefault(arm.size, []).append(arm)
+    return groups
+
+
+def _named_arm(count: ResponseCount, by_label: dict[str, dict[int, list[Arm]]]) -> Arm | None:
+    """The first arm (in text order) of the one size the arms named like the count's arm have,
+    leaving out the count's own number; None when the count names no arm or they have none or
+    two sizes."""
+    if not count.arm:
+        return None
+    found: Arm | None = None
+    for group in by_label.get(_label_key(count.arm), {}).values():
+        arm = next((a for a in group if not _same_number(a, count)), None)
+        if arm is None:
+            continue
+        if found is not None:
+            return None  # two sizes: which one is the count's is not known
+        found = arm
+    return found
+
+
 def with_arm_sizes(counts: Sequence[ResponseCount], arms: Sequence[Arm]) -> list[ResponseCount]:
     """Response counts printed without their group size take the size of the one arm their
     sentence names ("9 patients in the exercise group" and "exercise group (n = 40)"): total
     from the arm, ``total_source`` ``arm``, and where that size was read. Counts larger than
     the arm, and arms named twice with two sizes, are left as they are."""
+    by_label = _arms_by_label(arms)
     out = []
     for count in counts:
-        matching = {(a.size, a.section_index, a.start) for a in arms
-                    if count.arm and a.label and same_group(a.label, count.arm)
-                    and not _same_number(a, count)}
-        sizes = {size for size, _, _ in matching}
-        if count.total is not None or len(sizes) != 1:
+        arm = _named_arm(count, by_label) if count.total is None else None
+        if arm is None or count.responders > arm.size:
             out.append(count)
             continue
-        size, index, start = min(matching)
-        if count.responders > size:
-            out.append(count)
-            continue
-        arm = next(a for a in arms if (a.section_index, a.start) == (index, start))
         out.append(count.model_copy(update={
-            "total": size, "total_source": "arm", "total_text": arm.text,
-            "total_start": arm.start, "total_end": arm.end, "total_section_index": index}))
+            "total": arm.size, "total_source": "arm", "total_text": arm.text,
+            "total_start": arm.start, "total_end": arm.end,
+            "total_section_index": arm.section_index}))
     return out

@@ -44,7 +44,7 @@ from extractor.extract.mentions import (
     group_by_key,
     mentions_of,
 )
-from extractor.extract.result import Extraction
+from extractor.extract.result import Extraction, unread_doubts
 from extractor.extract.roles import (
     has_cue,
     mention_features,
@@ -219,10 +219,13 @@ def merge_parents(groups: dict[str, list[SectionMatch]]) -> dict[str, list[Secti
     and Diabetes Mellitus beside it. The most specific descriptor wins."""
     records = disease_records()
     trees = {key: records.get(key, {}).get("mesh_tree", []) for key in groups}
+    below = _descendants_by_tree(trees)
+    order = {key: number for number, key in enumerate(groups)}
     merged = {key: list(group) for key, group in groups.items()}
     for parent in groups:
-        child = next((key for key in groups if key != parent and key in merged
-                      and _is_ancestor(trees[parent], trees[key])
+        candidates = sorted({key for tree in trees[parent] for key in below.get(tree, ())},
+                            key=order.__getitem__)
+        child = next((key for key in candidates if key != parent and key in merged
                       and all(_repeats(m.text, groups[key]) for m in groups[parent])), None)
         if child is not None and parent in merged:
             merged[child] = sorted([*merged[child], *merged.pop(parent)],
@@ -245,13 +248,21 @@ def _repeats(text: str, group: Sequence[SectionMatch]) -> bool:
     return False
 
 
-def _is_ancestor(parents: Sequence[str], children: Sequence[str]) -> bool:
-    return any(child.startswith(parent + ".") for parent in parents for child in children)
+def _descendants_by_tree(trees: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """MeSH tree number -> the keys with a tree number below it ("C10.228" -> the keys under
+    "C10.228.140"...), so a parent's children are looked up, not searched for among every key."""
+    below: dict[str, set[str]] = {}
+    for key, numbers in trees.items():
+        for number in numbers:
+            parts = number.split(".")
+            for size in range(1, len(parts)):
+                below.setdefault(".".join(parts[:size]), set()).add(key)
+    return below
 
 
 def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
     """Conditions of the article: text mentions grouped by MeSH descriptor, each with its role,
-    then its MeSH headings not named in the text. No doubts."""
+    then its MeSH headings not named in the text. Doubts: the sections read only in part."""
     sections = analysed.sections
     headings = {key: heading for heading in analysed.article.mesh_headings
                 if (key := disease_heading_key(heading)) is not None}
@@ -280,7 +291,7 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
         # A MeSH heading names what the article is indexed as being about.
         conditions.append(Condition(name=name, identifier=heading.ui, source="mesh_heading",
                                     role="population", studied=True))
-    return Extraction(conditions, [])
+    return Extraction(conditions, unread_doubts(analysed, "conditions"))
 
 
 _MODIFIER_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
@@ -318,12 +329,13 @@ def trim_left_nonmodifiers(section: AnalysedSection, spans: Sequence[EntitySpan]
     """
     text, names = section.text, section.disease_matches
     words = word_set("disease_left_nonmodifiers.txt")
+    # the dictionary names do not overlap: at most one ends at each offset
+    start_by_end = {m.end: m.start for m in names}
     trimmed: list[EntitySpan] = []
     for start, end, label in spans:
         if label == "disease":
-            inner = [m for m in names if start < m.start and m.end == end]
-            if inner:
-                name_start = min(m.start for m in inner)
+            name_start = start_by_end.get(end, start)
+            if start < name_start:
                 found = word_before(text, name_start, floor=start)
                 if found is not None and found.group("word").lower() in words:
                     start = name_start

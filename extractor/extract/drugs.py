@@ -30,8 +30,9 @@ from typing import Any
 
 from extractor.abbreviations import short_form_after
 from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.count_patterns import sentence_has
 from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, mentions_of
-from extractor.extract.result import Extraction
+from extractor.extract.result import Extraction, unread_doubts
 from extractor.extract.roles import (
     mention_features,
     only_background,
@@ -95,7 +96,7 @@ def drop_non_drug_spans(section: AnalysedSection, spans: list[EntitySpan],
             continue
         if len(text) == 1 and text not in defined:
             continue
-        if FUNDING_OR_REGISTRATION.search(section.sentence_text(section.sentence_at(start))):
+        if sentence_has(FUNDING_OR_REGISTRATION, section.sentence_text(section.sentence_at(start))):
             continue
         kept.append((start, end, label))
     return kept
@@ -150,11 +151,11 @@ def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
 
 def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
     """Drugs of the article: text mentions grouped by canonical name, each with its role, then
-    its chemical list. No doubts."""
+    its chemical list. Doubts: the sections read only in part."""
     groups = drug_mentions(analysed)
     drugs = [_drug(analysed.sections, key, groups) for key in groups]
     drugs.extend(_drugs_from_chemical_list(analysed, {d.name.lower() for d in drugs}))
-    return Extraction(drugs, [])
+    return Extraction(drugs, unread_doubts(analysed, "drugs"))
 
 
 def drug_display(key: str, printed: str | None = None) -> tuple[str, str | None]:

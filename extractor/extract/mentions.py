@@ -13,6 +13,7 @@ What each drug or condition is in the trial (its role) is decided in ``extract.r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from extractor.abbreviations import is_bare_short_form
 from extractor.analysis import AnalysedSection, EntitySpan
 from extractor.matcher import Lexicon, LexiconMatch
 from extractor.models import Mention
+from extractor.tokens import Occupied
 
 
 @dataclass(frozen=True)
@@ -111,28 +113,32 @@ def drop_undefined_short_forms(
 def _resolve_overlaps(candidates: list[LexiconMatch]) -> list[LexiconMatch]:
     """Keep the longest of overlapping candidates (earliest first on ties), in text order."""
     chosen: list[LexiconMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Occupied()
     for match in sorted(candidates, key=lambda m: (-(m.end - m.start), m.start)):
-        if any(match.start < end and start < match.end for start, end in taken):
+        if not taken.is_free(match.start, match.end):
             continue
         chosen.append(match)
-        taken.append((match.start, match.end))
+        taken.take(match.start, match.end)
     return sorted(chosen, key=lambda m: m.start)
 
 
 def _drop_blocked(
     candidates: list[LexiconMatch], blocking: Sequence[LexiconMatch]
 ) -> list[LexiconMatch]:
-    """Candidates not strictly inside a longer blocking match."""
-    return [
-        match
-        for match in candidates
-        if not any(
-            block.start <= match.start and match.end <= block.end
-            and (block.end - block.start) > (match.end - match.start)
-            for block in blocking
-        )
-    ]
+    """Candidates not strictly inside a longer blocking match.
+
+    ``blocking`` are one vocabulary's matches, in text order and non-overlapping, so the only
+    one that can hold a candidate is the last to start at or before it (found by bisection)."""
+    starts = [block.start for block in blocking]
+    kept = []
+    for match in candidates:
+        index = bisect_right(starts, match.start) - 1
+        block = blocking[index] if index >= 0 else None
+        if block is not None and match.end <= block.end and (
+                block.end - block.start) > (match.end - match.start):
+            continue
+        kept.append(match)
+    return kept
 
 
 def _extra_matches(
@@ -148,9 +154,13 @@ def _extra_matches(
     text, else of the last match inside it.
     """
     extra: list[LexiconMatch] = []
+    # ``matches`` are in text order and do not overlap, so their ends are in order too.
+    starts = [m.start for m in matches]
+    ends = [m.end for m in matches]
     for start, end, _ in spans:
-        inside = [m for m in matches if start <= m.start and m.end <= end]
-        if any(start < m.end and m.start < end for m in matches if m not in inside):
+        first, last = bisect_left(starts, start), bisect_right(ends, end)
+        inside = matches[first:last] if first < last else []
+        if bisect_right(ends, start) < first or bisect_left(starts, end) > max(first, last):
             continue  # a dictionary match crosses the span's edge: the dictionary wins
         if inside and end - start == inside[0].end - inside[0].start:
             continue  # the same span: the dictionary's key is better

@@ -6,6 +6,8 @@ A list after one P (``P < 0.05, 0.01 and 0.001, respectively``) gives one ``PVal
 each with its own span. What is seen but not kept goes to ``doubts``:
 
 - values outside [0, 1] (``P = 1.5``, ``P < 5``) and percentages (``P<5%``);
+- a value printed as a bare ``0`` (``P = 0.``, ``P < 0``): the digits after the point were lost
+  or never printed, and a P value of exactly 0 is not a readable result;
 - ``P = NS`` (no number);
 - significance thresholds (``A P value < 0.05 was considered significant``), which state the
   test level, not a result.
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from extractor.analysis import AnalysedArticle, AnalysedSection
-from extractor.extract.result import Extraction
+from extractor.extract.result import Extraction, unread_doubts
 from extractor.models import Doubt, Operator, PValue
 from extractor.patterns import (
     P_LIST_ITEM_RE,
@@ -60,6 +62,17 @@ class PValueHit:
     operator: Operator
     value: float
     percent: bool
+    bare_zero: bool = False
+
+
+# "P = 0." / "P < 0": a zero with no digit after it (not "P = 0.000", which says "< 0.0005").
+_BARE_ZERO = re.compile(r"0+")
+
+
+def _is_bare_zero(match: re.Match[str]) -> bool:
+    """The value of a ``P_NUMBER`` / ``P_LIST_ITEM`` match is printed as a bare zero."""
+    number = match.groupdict().get("number")
+    return number is not None and _BARE_ZERO.fullmatch(number) is not None
 
 
 def parse_operator(written: str | None) -> Operator:
@@ -117,7 +130,7 @@ def find_p_values(text: str) -> list[PValueHit]:
         operator = parse_operator(match.group("op"))
         hits.append(
             PValueHit(match.start(), match.end(), operator, parse_number(match),
-                 bool(match.group("percent")))
+                      bool(match.group("percent")), _is_bare_zero(match))
         )
         if match.group("percent"):
             continue
@@ -126,7 +139,7 @@ def find_p_values(text: str) -> list[PValueHit]:
             item_operator = parse_operator(item.group("op")) if item.group("op") else operator
             hits.append(
                 PValueHit(item.start("item"), item.end("item"), item_operator,
-                          parse_number(item), False)
+                          parse_number(item), False, _is_bare_zero(item))
             )
             position = item.end()
     return hits
@@ -135,7 +148,8 @@ def find_p_values(text: str) -> list[PValueHit]:
 def extract_p_values(analysed: AnalysedArticle) -> Extraction[PValue]:
     """P values of the title and abstract sections, in text order.
 
-    Doubts: rejected values (out of [0, 1], percentages, ``P = NS``, significance thresholds).
+    Doubts: rejected values (out of [0, 1], percentages, a bare ``0``, ``P = NS``, significance
+    thresholds).
     """
     found: list[PValue] = []
     doubts: list[Doubt] = []
@@ -143,13 +157,15 @@ def extract_p_values(analysed: AnalysedArticle) -> Extraction[PValue]:
         values, rejected = _section_p_values(section)
         found.extend(values)
         doubts.extend(rejected)
-    return Extraction(found, doubts)
+    return Extraction(found, [*doubts, *unread_doubts(analysed, FIELD)])
 
 
 def _rejection(section: AnalysedSection, hit: PValueHit, sentence_start: int) -> str | None:
     """Why a value read as a P value is not kept as one, or None."""
     if hit.percent:
         return "P value written as a percentage"
+    if hit.bare_zero:
+        return "P value printed as 0, no significant digit"
     if not 0.0 <= hit.value <= 1.0:
         return f"P value {hit.value:g} outside [0, 1]"
     if _is_threshold(section.text, hit.start, hit.end, sentence_start):

@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
@@ -53,6 +54,7 @@ from extractor.count_patterns import (
     ARM_AFTER_VS_PAIR,
     BARE_COUNT,
     COMPARED_PAIR,
+    CONTEXT_WINDOW,
     COUNT_SPLIT_BY_ARM,
     COUNT_THEN_OUTCOME_VERB,
     COUNT_THEN_RESPONSE_CATEGORY,
@@ -77,12 +79,15 @@ from extractor.count_patterns import (
     X_PCT,
     X_SLASH_Y,
     ZERO_WORD,
+    match_after,
+    search_before,
     words_regex,
 )
 from extractor.extract.arms import group_named_beside
-from extractor.extract.result import Extraction
+from extractor.extract.result import Extraction, unread_doubts
 from extractor.models import Doubt, ResponseCount, SampleSize
 from extractor.numbers import NUMBER, parse_count
+from extractor.tokens import Occupied
 
 _ZERO_RE = re.compile(rf"^{ZERO_WORD}$", re.IGNORECASE)
 # "(57/156; 36%)", "(7/142, 4.9%)": a percent printed right after the fraction.
@@ -190,9 +195,9 @@ def _of_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> list
         responders, total = _count(m.group("n")), parse_count(m.group("total"))
         if responders is None or total is None or total == 0:
             continue
-        if _notation_before(text, s0, m.start()) or NOT_GROUP_AFTER.match(text[m.end():s1]):
+        if _notation_before(text, s0, m.start()) or match_after(NOT_GROUP_AFTER, text, m.end(), s1):
             continue
-        if not _counts_people_or_events(text[m.end():s1]):
+        if not _counts_people_or_events(text[m.end():min(s1, m.end() + CONTEXT_WINDOW)]):
             continue
         pct = float(m.group("pct")) if m.group("pct") else None
         out.append((_Hit(m.start(), m.end("n"), m.end(), responders, total, pct),
@@ -218,11 +223,11 @@ def _slash_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> l
         responders, total = int(m.group("n")), int(m.group("total"))
         if total == 0 or _notation_before(text, s0, m.start()):
             continue
-        if NOT_COUNT_AFTER.match(text[m.end():s1]):
+        if match_after(NOT_COUNT_AFTER, text, m.end(), s1):
             continue
         # "1/3 of patients", "2/3 of the women": a fraction, not a count ("17/19 of these
         # patients" is a count).
-        if total <= 4 and _OF_AFTER.match(text[m.end():s1]):
+        if total <= 4 and match_after(_OF_AFTER, text, m.end(), s1):
             continue
         # "3/4", "1/2", "2/3" on their own are grade or phase notation far more often than counts.
         if total <= 5 and total == responders + 1:
@@ -230,14 +235,16 @@ def _slash_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> l
         # "from 1/2011 to 6/2012", "Between 09/92 and 12/96": month/year.
         n_text = m.group("n")
         if responders <= 12 and (1900 <= total <= 2100 or (len(n_text) > 1 and n_text[0] == "0")
-                                 or (total > 12 and _DATE_BEFORE.search(text[s0:m.start()]))):
+                                 or (total > 12 and search_before(_DATE_BEFORE, text, s0,
+                                                                  m.start()))):
             continue
-        after = _PCT_AFTER.match(text[m.end():s1])
+        after = match_after(_PCT_AFTER, text, m.end(), s1)
         pct = float(after.group("pct")) if after else None
         # "pain scores were 1/10", "kinase 4/6": a small fraction needs a percent, brackets or
         # the people it counts ("(3/8)", "2/9 patients", "3/8 (38%)").
         if total <= 10 and pct is None and not (
-            _OPEN_BEFORE.search(text[s0:m.start()]) or _THING_AFTER.match(text[m.end():s1])
+            search_before(_OPEN_BEFORE, text, s0, m.start())
+            or match_after(_THING_AFTER, text, m.end(), s1)
         ):
             continue
         out.append((_Hit(m.start(), m.end("n"), m.end(), responders, total, pct),
@@ -321,11 +328,13 @@ def _describes(text: str, s0: int, s1: int, hit: _Hit) -> bool:
     return any(not _RELATIVE_BEFORE.search(window[:m.start()]) for m in _DESCRIPTION_RE.finditer(window))
 
 
+@lru_cache(maxsize=4096)
 def _is_outcome_sentence(sentence: str) -> bool:
     """An outcome is reported and nobody is being enrolled or allocated."""
     return bool(_OUTCOME_RE.search(sentence)) and not _ENROLMENT_RE.search(sentence)
 
 
+@lru_cache(maxsize=4096)
 def _reports_outcome(sentence: str) -> bool:
     """An outcome sentence, or one that counts response categories ("There were 1 CR, 5 PR,
     19 SD, and 9 PD") or sets counts side by side in two groups ("Six patients in group I and
@@ -353,7 +362,7 @@ def _is_loose_count(text: str, s0: int, s1: int, start: int, end: int, responder
         return False
     if _notation_before(text, s0, start) or _RATE_BEFORE.search(before):
         return False
-    after = text[end:s1]
+    after = text[end:min(s1, end + CONTEXT_WINDOW)]
     if _RATE_AFTER.match(after):
         return False
     return not (NOT_PEOPLE_AFTER.match(after) or _ALLOCATION_AFTER.match(after))
@@ -381,7 +390,7 @@ def _is_total_then_parts(text: str, s0: int, s1: int, end: int, whole: int) -> b
         # "601 breast cancers (251 [7.0%] in 3579 patients on tamoxifen and 350 ...)": a group
         # size is no part; "71 patients relapsed or died: DD, 33 patients (15 deaths); CS, 38
         # patients (23 deaths)": a bracket after a part details that part.
-        if _IN_BEFORE.search(before) and _THING_AFTER.match(text[m.end():s1]):
+        if _IN_BEFORE.search(before) and match_after(_THING_AFTER, text, m.end(), s1):
             continue
         if parts and _OPEN_BEFORE.search(before):
             continue
@@ -463,7 +472,7 @@ def _loose_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Fo
         for m in pattern.finditer(text, s0, s1):
             add(m.start("n"), m.end("n"), m.start(), m.end())
     for m in N_EQUALS.finditer(text, s0, s1):
-        if not PEOPLE_BEFORE_N.search(text[s0:m.start()]):
+        if not search_before(PEOPLE_BEFORE_N, text, s0, m.start()):
             add(m.start("n"), m.end("n"), m.start(), m.end(), lead=m.start(), share=_N_EQUALS_SHARE)
     for m in THING_COUNT.finditer(text, s0, s1):
         add(m.start("n"), m.end("n"), m.start(), m.end())
@@ -481,13 +490,27 @@ def _partition_starts(hits: list[_Hit]) -> set[int]:
     found: set[int] = set()
     with_pct = [h for h in sorted(hits, key=lambda h: h.start) if h.percent and h.total]
     for i in range(len(with_pct)):
-        for j in range(i + 2, len(with_pct) + 1):
-            run = with_pct[i:j]
-            share = sum(h.percent or 0 for h in run)
-            totals = [h.total or 0 for h in run]
-            if 99 <= share <= 101 and max(totals) - min(totals) <= max(2, 0.03 * max(totals)):
-                found.update(h.start for h in run)
+        end = _partition_end(with_pct, i)
+        if end is not None:
+            found.update(h.start for h in with_pct[i:end])
     return found
+
+
+def _partition_end(with_pct: list[_Hit], i: int) -> int | None:
+    """The largest ``j`` such that the hits ``i..j-1`` (two or more) split one group: percents
+    adding up to 99-101 and totals alike; None when there is none. Percents are positive, so
+    the share only grows with ``j`` and the scan stops past 101."""
+    share = with_pct[i].percent or 0.0
+    low = high = with_pct[i].total or 0
+    end = None
+    for j in range(i + 1, len(with_pct)):
+        share += with_pct[j].percent or 0.0
+        if share > 101:
+            break
+        low, high = min(low, with_pct[j].total or 0), max(high, with_pct[j].total or 0)
+        if share >= 99 and high - low <= max(2, 0.03 * high):
+            end = j + 1
+    return end
 
 
 # The shapes, tried in this order on each sentence (see the module docstring); each finds
@@ -572,7 +595,8 @@ def extract_response_counts(analysed: AnalysedArticle,
             doubts.extend(rejected)
             concluding.update(_restatement_candidates(found, sentence.kind))
     results.sort(key=lambda r: (r.section_index, r.start))
-    return Extraction(_drop_restatements(results, concluding), doubts)
+    return Extraction(_drop_restatements(results, concluding),
+                      [*doubts, *unread_doubts(analysed, "response_counts")])
 
 
 def _sentence_hits(text: str, s0: int, s1: int, group_size: int | None
@@ -599,15 +623,15 @@ def _sentence_counts(section: AnalysedSection, sentence: Sentence, group_size: i
     text, s0, s1 = section.text, sentence.start, sentence.end
     hits, wholes = _sentence_hits(text, s0, s1, group_size)
     reading = _Reading(text, s0, s1, wholes, people)
-    taken: list[tuple[int, int]] = []
+    taken = Occupied(origin=s0)
     results: list[ResponseCount] = []
     doubts: list[Doubt] = []
     for hit, (m0, m1, raw) in hits:
-        if any(a < hit.number_end and hit.start < b for a, b in taken):
+        if not taken.is_free(hit.start, hit.number_end):
             continue
         if any(refuses(reading, hit) for refuses in FILTERS):
             continue
-        taken.append((hit.start, hit.end))
+        taken.take(hit.start, hit.end)
         if hit.total is not None and hit.responders > hit.total:
             doubts.append(Doubt(
                 field="response_counts",

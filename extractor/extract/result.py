@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, Literal, NamedTuple, TypeVar
 
+from extractor.analysis import AnalysedArticle
 from extractor.models import Doubt
 
 T = TypeVar("T")
@@ -15,3 +16,31 @@ class Extraction(NamedTuple, Generic[T]):
 
     findings: list[T]
     doubts: list[Doubt]
+
+
+# The fields a doubt can name (``Doubt.field``).
+Field = Literal["p_values", "sample_size", "response_counts", "drugs", "conditions"]
+_UNREAD_SHOWN = 40
+
+
+def unread_doubts(analysed: AnalysedArticle, field: Field) -> list[Doubt]:
+    """One doubt per section read only in part (``analysis.READ_LIMIT``): its text is the start
+    of what was not read, so a reviewer sees where reading stopped and that ``field`` may miss
+    values printed after it."""
+    doubts = []
+    texts = analysed.article.texts()
+    for section in analysed.sections:
+        if not section.unread:
+            continue
+        whole = texts[section.index][1]
+        start = len(section.text)
+        start += len(whole[start:start + _UNREAD_SHOWN]) - len(
+            whole[start:start + _UNREAD_SHOWN].lstrip())
+        shown = whole[start:start + _UNREAD_SHOWN]
+        doubts.append(Doubt(
+            field=field, text=shown, section=section.label, section_index=section.index,
+            start=start, end=start + len(shown),
+            reason=f"text too long: only the first {len(section.text):,} of its "
+                   f"{len(whole):,} characters were read",
+        ))
+    return doubts

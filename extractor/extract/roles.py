@@ -23,10 +23,11 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from extractor.analysis import AnalysedSection
+from extractor.count_patterns import sentence_has
 from extractor.extract.mentions import SectionMatch
 
 # A word of the context: letters, digits and hyphens ("interleukin-6", "i.v").
@@ -120,6 +121,13 @@ def _context(section: AnalysedSection, match: SectionMatch) -> tuple[str, str, s
     return section.sentence_text(sentence), before, after
 
 
+@lru_cache(maxsize=4096)
+def sentence_cues(sentence: str) -> frozenset[str]:
+    """The ``cue:`` flags of one sentence: each sentence is read once, however many mentions it
+    holds (cached by its text)."""
+    return frozenset(f"cue:{name}" for name, cue in CUES.items() if cue.search(sentence))
+
+
 def mention_features(sections: Sequence[AnalysedSection], group: Iterable[SectionMatch],
                      trees: Iterable[str] = ()) -> dict[str, float]:
     """Features of one drug or condition: binary ones hold when any mention has them, ``share:``
@@ -131,7 +139,7 @@ def mention_features(sections: Sequence[AnalysedSection], group: Iterable[Sectio
         section = sections[match.section_index]
         sentence, before, after = _context(section, match)
         flags = {f"section:{section.kind}", f"sentence:{section.sentence_at(match.start).kind}"}
-        flags.update(f"cue:{name}" for name, cue in CUES.items() if cue.search(sentence))
+        flags.update(sentence_cues(sentence))
         for name, pattern, text in (("every_arm_before", EVERY_ARM_BEFORE, before),
                                     ("dose_after", DOSE_AFTER, after),
                                     ("dose_before", DOSE_BEFORE, before),
@@ -162,19 +170,46 @@ def mention_features(sections: Sequence[AnalysedSection], group: Iterable[Sectio
     return features
 
 
+@dataclass(frozen=True)
+class _Standings:
+    """What ``relative_features`` compares each drug (condition) of an article with."""
+
+    total: int  # mentions of all of them
+    most: int  # mentions of the most mentioned
+    in_title: frozenset[str]  # those named in the title
+    first: str  # the first named
+
+
+# The standings of the last ``groups`` asked about: every drug (condition) of an article asks
+# about the same groups in turn, which read once makes the features linear in their number.
+_LAST_STANDINGS: list[tuple[Mapping[str, Sequence[SectionMatch]], _Standings]] = []
+
+
+def _standings(groups: Mapping[str, Sequence[SectionMatch]]) -> _Standings:
+    if _LAST_STANDINGS and _LAST_STANDINGS[0][0] is groups:
+        return _LAST_STANDINGS[0][1]
+    standings = _Standings(
+        total=sum(len(g) for g in groups.values()),
+        most=max(len(g) for g in groups.values()),
+        in_title=frozenset(k for k, g in groups.items() if any(m.section_index == 0 for m in g)),
+        first=next(iter(groups)),
+    )
+    _LAST_STANDINGS[:] = [(groups, standings)]
+    return standings
+
+
 def relative_features(groups: Mapping[str, Sequence[SectionMatch]], key: str) -> dict[str, float]:
     """How one drug (condition) stands among the article's others: its share of their mentions,
-    whether it is the most mentioned, the only one, or absent from a title that names another."""
+    whether it is the most mentioned, the only one, or absent from a title that names another.
+    ``groups`` must not change between the calls for one article (their standings are kept)."""
     group = groups[key]
-    total = sum(len(g) for g in groups.values())
-    in_title = {k for k, g in groups.items() if any(m.section_index == 0 for m in g)}
-    most = max(len(g) for g in groups.values())
+    standings = _standings(groups)
     return {
-        "rel:share": len(group) / total if total else 0.0,
-        "rel:most_mentioned": float(len(group) == most),
+        "rel:share": len(group) / standings.total if standings.total else 0.0,
+        "rel:most_mentioned": float(len(group) == standings.most),
         "rel:only_one": float(len(groups) == 1),
-        "rel:other_in_title": float(key not in in_title and bool(in_title)),
-        "rel:first": float(key == next(iter(groups))),
+        "rel:other_in_title": float(key not in standings.in_title and bool(standings.in_title)),
+        "rel:first": float(key == standings.first),
     }
 
 
@@ -197,8 +232,10 @@ def has_cue(sections: Sequence[AnalysedSection], group: Iterable[SectionMatch],
     hits = 0
     for match in matches:
         sentence, before, after = _context(sections[match.section_index], match)
-        text = {"sentence": sentence, "before": before, "after": after}[where]
-        hits += bool(pattern.search(text))
+        if where == "sentence":
+            hits += sentence_has(pattern, sentence)
+            continue
+        hits += bool(pattern.search(before if where == "before" else after))
     return hits / len(matches) if matches else 0.0
 
 

@@ -37,6 +37,7 @@ from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Se
 from extractor.count_patterns import (
     ALLOCATED_PAIR,
     ARM_CONTEXT_AFTER,
+    CONTEXT_WINDOW,
     COUNT_THEN_NOUN,
     COUNT_THEN_PARTS,
     COUNT_THEN_VERB,
@@ -46,9 +47,12 @@ from extractor.count_patterns import (
     PART,
     SUBSET_AFTER,
     WHOLE_GROUP_BEFORE_N,
+    match_after,
+    search_before,
+    sentence_has,
     words_regex,
 )
-from extractor.extract.result import Extraction
+from extractor.extract.result import Extraction, unread_doubts
 from extractor.models import Doubt, SampleSize
 from extractor.numbers import parse_count
 
@@ -153,18 +157,20 @@ _SINGULAR_NOUNS = re.compile(r"(?:patient|participant|subject|woman|man|person|i
 
 def _is_subset(text: str, candidate: _Candidate) -> bool:
     """ "12 of 13", "18 patients (44%)", "12/13": the count is part of a group, not a group."""
+    start, end = candidate.sentence_start, candidate.sentence_end
     if candidate.shape == "n_equals":
-        return bool(_PERCENT_BEFORE_N.search(text[candidate.sentence_start:candidate.match_start])
-                    or _PERCENT_AFTER_N.match(text[candidate.end:candidate.sentence_end]))
+        return bool(search_before(_PERCENT_BEFORE_N, text, start, candidate.match_start)
+                    or match_after(_PERCENT_AFTER_N, text, candidate.end, end))
     # "255 insulin-naive patients (131 male; mean age 61)": a breakdown by sex.
-    if _SEX.fullmatch(candidate.noun) and _BREAKDOWN_BEFORE.search(text[candidate.sentence_start:candidate.start]):
+    if _SEX.fullmatch(candidate.noun) and search_before(_BREAKDOWN_BEFORE, text, start,
+                                                         candidate.start):
         return True
-    return bool(SUBSET_AFTER.match(text[candidate.end:candidate.sentence_end]))
+    return bool(match_after(SUBSET_AFTER, text, candidate.end, end))
 
 
 def _is_exact_count(text: str, candidate: _Candidate) -> bool:
     """Refuse "at least one patient", "more than 10 patients" and "two patient leaflets"."""
-    if _APPROX_BEFORE.search(text[candidate.sentence_start:candidate.match_start]):
+    if search_before(_APPROX_BEFORE, text, candidate.sentence_start, candidate.match_start):
         return False
     last_noun = candidate.noun.split()[-1] if candidate.noun else ""
     return not (candidate.value != 1 and _SINGULAR_NOUNS.fullmatch(last_noun))
@@ -172,8 +178,10 @@ def _is_exact_count(text: str, candidate: _Candidate) -> bool:
 
 def _score(text: str, candidate: _Candidate, kind: SectionKind, sentence_rank: int) -> float:
     sentence = text[candidate.sentence_start:candidate.sentence_end]
-    before = text[candidate.sentence_start:candidate.start]
-    after = text[candidate.end:candidate.sentence_end]
+    # the words around the count, read within CONTEXT_WINDOW (the sentence is read once per
+    # pattern, ``sentence_has``)
+    before = text[max(candidate.sentence_start, candidate.start - CONTEXT_WINDOW):candidate.start]
+    after = text[candidate.end:min(candidate.sentence_end, candidate.end + CONTEXT_WINDOW)]
     score = {"noun": 2.0, "n_equals": 1.75, "verb": 2.0, "parts": 2.0}[candidate.shape]
     if candidate.shape == "noun" and _WEAK_NOUN.fullmatch(candidate.noun):
         score -= 1.0
@@ -181,8 +189,8 @@ def _score(text: str, candidate: _Candidate, kind: SectionKind, sentence_rank: i
         score += 2.0
     if candidate.split:
         score += 1.5
-    if candidate.shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(
-            text[candidate.sentence_start:candidate.match_start]):
+    if candidate.shape == "n_equals" and search_before(
+            WHOLE_GROUP_BEFORE_N, text, candidate.sentence_start, candidate.match_start):
         score += 1.0
     near = before[-60:] + " " + after[:80]
     if _STRONG.search(near):
@@ -194,7 +202,8 @@ def _score(text: str, candidate: _Candidate, kind: SectionKind, sentence_rank: i
     # "12 patients responded", "the response to treatment in 12 patients was encouraging"
     if _OUTCOME.search(after[:50]) and not _STRONG.search(near):
         score -= 1.0
-    if _OUTCOME_BEFORE.search(before) and _OUTCOME.search(sentence) and not _STRONG.search(sentence):
+    if _OUTCOME_BEFORE.search(before) and sentence_has(_OUTCOME, sentence) and not sentence_has(
+            _STRONG, sentence):
         score -= 0.5
     score += _SECTION_SCORE[kind]
     score -= 0.03 * min(sentence_rank, 20)  # the first counts of an abstract describe the sample
@@ -222,7 +231,7 @@ def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, Role]:
     - a count followed by its group is an arm: "59 patients in the gefitinib group".
     """
     roles: dict[int, Role] = {
-        c.start: "arm" if ARM_CONTEXT_AFTER.match(text[c.end:c.sentence_end]) else "total"
+        c.start: "arm" if match_after(ARM_CONTEXT_AFTER, text, c.end, c.sentence_end) else "total"
         for c in kept}
     split = _total_and_parts(kept)
     if split is not None:
@@ -232,8 +241,10 @@ def _sentence_roles(text: str, kept: list[_Candidate]) -> dict[int, Role]:
         return roles
     for shape in ("n_equals", "noun"):
         group = [c for c in kept if c.shape == shape
-                 and not (shape == "n_equals" and WHOLE_GROUP_BEFORE_N.search(text[c.sentence_start:c.match_start]))
-                 and (shape == "n_equals" or _PAREN_BEFORE.search(text[c.sentence_start:c.start]))]
+                 and not (shape == "n_equals" and search_before(
+                     WHOLE_GROUP_BEFORE_N, text, c.sentence_start, c.match_start))
+                 and (shape == "n_equals"
+                      or search_before(_PAREN_BEFORE, text, c.sentence_start, c.start))]
         if len(group) < 2 or _splits_by_sex(group):
             continue
         values = [c.value for c in group]
@@ -251,6 +262,8 @@ def _total_and_parts(kept: list[_Candidate]) -> tuple[_Candidate, list[_Candidat
         running = 0
         for j in range(i + 1, len(kept)):
             running += kept[j].value
+            if running > candidate.value:
+                break  # counts are positive: the sum only grows
             if running == candidate.value and j >= i + 2 and not _splits_by_sex(kept[i + 1:j + 1]):
                 return candidate, kept[i + 1:j + 1]
     return None
@@ -296,7 +309,8 @@ def extract_sample_sizes(analysed: AnalysedArticle) -> Extraction[SampleSize]:
     """Participant counts of the article; the chosen study total has ``chosen=True``.
 
     At most one item is chosen; none when no count of people scores ``THRESHOLD``. Doubts: a
-    runner-up total of another value within ``CLOSE_CALL`` of the chosen one.
+    runner-up total of another value within ``CLOSE_CALL`` of the chosen one, and the sections
+    read only in part (``result.unread_doubts``).
     """
     found: list[_Item] = []
     for section in analysed.sections:
@@ -305,7 +319,8 @@ def extract_sample_sizes(analysed: AnalysedArticle) -> Extraction[SampleSize]:
     _raise_totals_equal_to_a_sum(found)
     added, doubts = _choose(found, analysed.sections)
     found.extend(added)
-    return Extraction([item.to_model(analysed.sections) for item in found], doubts)
+    return Extraction([item.to_model(analysed.sections) for item in found],
+                      [*doubts, *unread_doubts(analysed, "sample_size")])
 
 
 def _sentence_items(section: AnalysedSection, sentence: Sentence) -> list[_Item]:
