@@ -6,6 +6,7 @@ Only this module prints. Library errors become ``click.ClickException`` (exit 1)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ from typing import TextIO
 import click
 from tqdm import tqdm
 
-from extractor import __version__, pipeline, store
+from extractor import __version__, pipeline, search, store
 from extractor.errors import ExtractorError
 from extractor.fetch import PubMedClient, Timeouts, describe_pmids
 from extractor.ids import is_pmid
@@ -55,6 +56,7 @@ def cli() -> None:
       extract 17638731                      # fetch, extract, store in extractions.db
       extract 17638731 --json               # also print the record as JSON
       extract --from-file pmids.txt --db trials.db
+      extract --query 'efalizumab[tiab] AND lupus' --max 200   # a PubMed search
       extract --xml fixtures/pubmed_xml/17638731.xml   # offline, from a saved file
       extract --reprocess                   # re-extract stored records, no network
       extract evaluate gold/*.jsonl --split test
@@ -130,6 +132,93 @@ def collect_pmids(args: tuple[str, ...], from_file: str | None) -> list[str]:
     return list(dict.fromkeys(value for value, _ in raw))
 
 
+def _read_query_file(path: str) -> str:
+    """The whole text of ``path`` (``-``: stdin) as one query, its lines joined by spaces."""
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+    except OSError as exc:
+        raise click.UsageError(f"cannot read --query-file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise click.UsageError(f"cannot read --query-file {path}: not UTF-8 text ({exc.reason} "
+                               f"at byte {exc.start})") from exc
+    if not text.strip():
+        raise click.UsageError(f"--query-file {path} holds no query")
+    return text
+
+
+def search_query(query: str | None, query_file: str | None, max_records: int | None,
+                 dry_run: bool, other_inputs: bool) -> str | None:
+    """The query of ``--query`` or ``--query-file`` in one line, or None; usage errors for
+    options that need a query or cannot go with it."""
+    if query is not None and query_file is not None:
+        raise click.UsageError("give --query or --query-file, not both")
+    text = _read_query_file(query_file) if query_file is not None else query
+    if text is None:
+        if max_records is not None or dry_run:
+            raise click.UsageError("--max and --dry-run need --query or --query-file")
+        return None
+    if not text.strip():
+        raise click.UsageError("--query is empty")
+    if dry_run and other_inputs:
+        raise click.UsageError("--dry-run only counts the hits of a query: give no PMIDs, "
+                               "--xml, --html or --reprocess with it")
+    return " ".join(text.split())
+
+
+def _plan_search(client: PubMedClient, query: str, max_records: int | None) -> search.SearchPlan:
+    try:
+        return search.plan_search(client, query, max_records)
+    except ExtractorError as exc:
+        raise click.ClickException(f"search failed: {exc}") from exc
+
+
+def _describe_plan(plan: search.SearchPlan) -> str:
+    """'29 records match 'lupus'; more than PubMed's 9,999 per search: split into 3 slices by
+    PMID range; --max 5: the newest 5' (one line)."""
+    if plan.count == 0:
+        return f"no records match {plan.query!r}"
+    noun = "record matches" if plan.count == 1 else "records match"
+    line = f"{plan.count:,} {noun} {plan.query!r}"
+    if plan.split:
+        line += (f"; more than PubMed's {search.window():,} per search: split into "
+                 f"{len(plan.slices):,} slices by PMID range")
+    if plan.capped:
+        line += f"; --max {plan.max_records:,}: the newest {plan.wanted:,}"
+    return line
+
+
+def _dry_run(client: PubMedClient, query: str | None, max_records: int | None, as_json: bool) -> None:
+    """Print what a search would fetch; nothing is fetched or stored."""
+    assert query is not None   # search_query refuses --dry-run without a query
+    plan = _plan_search(client, query, max_records)
+    if as_json:
+        click.echo(json.dumps({"query": plan.query, "count": plan.count, "would_fetch": plan.wanted,
+                               "slices": [part.uid_range for part in plan.slices if part.uid_range]}))
+    else:
+        click.echo(_describe_plan(plan))
+
+
+def _search(db: store.Database, client: PubMedClient, query: str, max_records: int | None,
+            result: pipeline.RunResult, source: str, force: bool, batch_size: int,
+            quiet: bool) -> None:
+    """Run a search and fetch what it finds; notes on stderr unless ``quiet``. Errors of
+    the search itself (ExtractorError) stop the run, as the caller reports."""
+    plan = search.plan_search(client, query, max_records)
+    if not quiet:
+        _note(_describe_plan(plan))
+    with progress_bar(plan.wanted, "fetching", not quiet and plan.wanted > 1) as bar:
+        found, run_result = pipeline.run_search(db, client, plan, source=source, force=force,
+                                                batch_size=batch_size, on_progress=bar.update)
+    if not quiet and len(found.pmids) != plan.wanted:
+        _note(f"the search listed {len(found.pmids):,} PMIDs, not {plan.wanted:,} "
+              f"(PubMed changed while it ran)")
+    result.merge(run_result)
+
+
 def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> store.Database:
     try:
         return store.open_db(path, lock_timeout=lock_timeout)
@@ -140,6 +229,17 @@ def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> sto
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("pmids", nargs=-1)
 @click.option("-f", "--from-file", metavar="FILE", help="Read PMIDs from FILE, one per line ('-' for stdin).")
+@click.option("--query", metavar="TEXT",
+              help="A PubMed search: fetch the records it finds, newest first (searches above "
+                   "PubMed's 9,999 hits are split by PMID range). Stored in the searches table.")
+@click.option("--query-file", metavar="FILE",
+              help="Read the query from FILE ('-' for stdin): its whole text is one query, lines "
+                   "joined by spaces (a saved search strategy).")
+@click.option("--max", "max_records", type=click.IntRange(min=1), metavar="N",
+              help="Fetch at most N records of the search (the newest).")
+@click.option("--dry-run", is_flag=True,
+              help="Only print how many records the search finds (and the slices it needs); "
+                   "fetch and store nothing.")
 @click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
               help="SQLite database to store the records in.")
 @click.option("--source", type=click.Choice(["efetch", "page"]), default="efetch", show_default=True,
@@ -180,7 +280,8 @@ def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> sto
               help="Contact e-mail sent to NCBI with every request [env NCBI_EMAIL].")
 @click.option("--debug", is_flag=True,
               help="Show the traceback of an unexpected error (a bug) under its error line.")
-def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str,
+def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_file: str | None,
+        max_records: int | None, dry_run: bool, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
         batch_size: int, retries: int, connect_timeout: float, read_timeout: float, deadline: float,
         lock_timeout: float, as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
@@ -204,16 +305,30 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
       extract --source page 17638731
       extract --xml saved_efetch.xml --html saved_page.html
       NCBI_API_KEY=... NCBI_EMAIL=me@example.org extract --from-file pmids.txt
+      extract --query 'efalizumab[tiab] AND lupus' --db trials.db
+      extract --query-file strategy.txt --max 500 --quiet
+      extract --query 'lupus AND 2020:2024[pdat]' --dry-run   # the count only
+
+    A search (--query, --query-file) is stored in the searches table (query,
+    date, count, slices) with the PMIDs it found in search_pmids; records
+    already stored are not fetched again. Its hits are listed newest first
+    and --max keeps the newest N.
     """
     wanted = collect_pmids(pmids, from_file)
-    if not wanted and not xml_files and not html_files and not reprocess:
-        raise click.UsageError("give at least one PMID (or --from-file, --xml, --html, --reprocess)")
-    db = _open_db(db_path, lock_timeout)
-    result = pipeline.RunResult()
+    other_inputs = any((wanted, xml_files, html_files, reprocess))
+    query = search_query(query, query_file, max_records, dry_run, other_inputs)
+    if not other_inputs and query is None:
+        raise click.UsageError("give at least one PMID (or --from-file, --query, --xml, --html, --reprocess)")
     client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
                           timeouts=Timeouts(connect_timeout, read_timeout, deadline),
                           max_attempts=retries,
                           on_retry=None if quiet else lambda event: _note(str(event)))
+    if dry_run:
+        with contextlib.closing(client):
+            _dry_run(client, query, max_records, as_json)
+        return
+    db = _open_db(db_path, lock_timeout)
+    result = pipeline.RunResult()
     stopped_by: ExtractorError | None = None
     try:
         try:
@@ -225,6 +340,8 @@ def run(pmids: tuple[str, ...], from_file: str | None, db_path: str, source: str
             if wanted:
                 _fetch(db, client, wanted, result, source=source, force=force, batch_size=batch_size,
                        quiet=quiet, ask_email=not (email or quiet or (eutils_url or "").strip()))
+            if query is not None:
+                _search(db, client, query, max_records, result, source, force, batch_size, quiet)
         except ExtractorError as exc:
             stopped_by = exc
         _report(db, result, as_json, quiet, debug)

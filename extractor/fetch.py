@@ -26,6 +26,7 @@ shared budget keeps the whole run polite.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import re
@@ -34,11 +35,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
 from extractor import __version__
-from extractor.errors import FetchError, InvalidPMID, PMIDNotFound
+from extractor.errors import FetchError, InvalidPMID, ParseError, PMIDNotFound
 from extractor.ids import is_pmid
 from extractor.ratelimit import RateLimiter
 from extractor.sniff import html_title
@@ -52,11 +54,16 @@ DEFAULT_PAGE_URL = "https://pubmed.ncbi.nlm.nih.gov"
 # NCBI asks for POST above 200 ids; we never send more than that in one request.
 MAX_BATCH_SIZE = 200
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+HISTORY_EFETCH = "efetch by history"     # the `what` of an efetch by WebEnv + query_key
 
 # NCBI's error answer: <eFetchResult><ERROR>Invalid uid x</ERROR></eFetchResult>
 _NCBI_ERROR = re.compile(rb"<ERROR>([^<]{1,300})</ERROR>")
 # Every complete efetch answer, even an empty one, ends with the closing set tag.
 _EFETCH_END = b"</PubmedArticleSet>"
+# The same error in an esearch JSON answer: {"esearchresult": {"ERROR": "..."}}
+_NCBI_JSON_ERROR = re.compile(rb'"ERROR"\s*:\s*"([^"]{1,300})"')
+# PubMed serves ids 0..9,998 of one search (esearch and efetch by history alike).
+PUBMED_WINDOW = 9_999
 # PMIDs named in full in an error message; the rest are counted (all are in .pmids).
 _PMIDS_SHOWN = 10
 _CHUNK = 64 * 1024
@@ -139,6 +146,20 @@ class EfetchBatch:
             raise self.error
         assert self.xml is not None
         return self.xml
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One esearch answer: NCBI's count of hits, one page of their PMIDs (newest first, as
+    esearch orders them) and, with ``usehistory=y``, where the whole set is kept on NCBI's
+    history server (``webenv`` + ``query_key``)."""
+
+    count: int
+    pmids: tuple[str, ...] = ()
+    retstart: int = 0
+    webenv: str | None = None
+    query_key: str | None = None
+    warnings: tuple[str, ...] = ()     # NCBI's OutputMessages ("No items found.", ...)
 
 
 @dataclass(frozen=True)
@@ -289,6 +310,51 @@ class PubMedClient:
             except FetchError as error:
                 yield EfetchBatch(pmids=tuple(chunk), error=error)
 
+    # --- esearch and efetch by history -------------------------------------------------
+
+    def esearch(self, term: str, retmax: int = 0, retstart: int = 0, usehistory: bool = False,
+                webenv: str | None = None) -> SearchPage:
+        """One esearch request (POST, ``retmode=json``): the count and a page of PMIDs.
+
+        With ``usehistory`` NCBI keeps the whole hit list and the answer says where
+        (``webenv``, ``query_key``); send ``webenv`` back to add the set to it, or to search
+        within one of its sets with ``#K`` in ``term``. NCBI's in-band errors ("Unable to
+        obtain query #1", a ``retstart`` past PubMed's window, a query it cannot read) raise
+        FetchError with NCBI's text, in one line, without retrying.
+        """
+        data = {"db": "pubmed", "term": term, "retmode": "json", "retmax": str(retmax),
+                "retstart": str(retstart), **self.ncbi_params()}
+        if usehistory:
+            data["usehistory"] = "y"
+        if webenv:
+            data["WebEnv"] = webenv
+        body = self._request("esearch", (), "POST", f"{self.eutils_url}/esearch.fcgi", data,
+                             subject=f"query {_quoted(term)}")
+        return parse_esearch_json(body)
+
+    def esearch_count(self, term: str) -> int:
+        """How many PubMed records match ``term`` (``rettype=count``: nothing is kept)."""
+        data = {"db": "pubmed", "term": term, "retmode": "json", "rettype": "count",
+                **self.ncbi_params()}
+        body = self._request("esearch", (), "POST", f"{self.eutils_url}/esearch.fcgi", data,
+                             subject=f"query {_quoted(term)}")
+        return parse_esearch_json(body).count
+
+    def fetch_efetch_history(self, webenv: str, query_key: str, retstart: int = 0,
+                             retmax: int = MAX_BATCH_SIZE) -> bytes:
+        """Records ``retstart`` to ``retstart + retmax`` of a set kept by esearch's history
+        server, as raw efetch XML (in the set's order).
+
+        An unknown or expired WebEnv (NCBI forgets them after some hours) and a ``retstart``
+        past PubMed's window raise FetchError with NCBI's text, without retrying.
+        """
+        if not 0 <= retstart < PUBMED_WINDOW:
+            raise ValueError(f"retstart must be between 0 and {PUBMED_WINDOW - 1}, not {retstart}")
+        data = {"db": "pubmed", "retmode": "xml", "WebEnv": webenv, "query_key": query_key,
+                "retstart": str(retstart), "retmax": str(retmax), **self.ncbi_params()}
+        return self._request(HISTORY_EFETCH, (), "POST", f"{self.eutils_url}/efetch.fcgi", data,
+                             subject=f"records {retstart + 1}-{retstart + retmax} of query #{query_key}")
+
     # --- pages -----------------------------------------------------------------------
 
     def fetch_page(self, pmid: str) -> bytes:
@@ -299,7 +365,9 @@ class PubMedClient:
     # --- one request, with retries ---------------------------------------------------
 
     def _request(self, what: str, pmids: tuple[str, ...], method: str, url: str,
-                 data: dict[str, str] | None) -> bytes:
+                 data: dict[str, str] | None, subject: str | None = None) -> bytes:
+        """The body of one request, retried; FetchError naming `subject` (default: the PMIDs)."""
+        about = subject or describe_pmids(pmids)
         failure = _Failure("no attempt", None, False)
         for attempt in range(1, self.max_attempts + 1):
             self.limiter.acquire()
@@ -307,7 +375,7 @@ class PubMedClient:
             if body is not None:
                 return body
             if not failure.retry:
-                raise FetchError(f"{what} failed ({failure.reason}) for {describe_pmids(pmids)}",
+                raise FetchError(f"{what} failed ({failure.reason}) for {about}",
                                  url=url, status=failure.status, pmids=list(pmids))
             if attempt == self.max_attempts:
                 break
@@ -317,7 +385,7 @@ class PubMedClient:
                                          failure.reason, failure.status))
             self._sleep(delay)
         attempts = "1 attempt" if self.max_attempts == 1 else f"{self.max_attempts} attempts"
-        raise FetchError(f"{what} failed after {attempts} ({failure.reason}) for {describe_pmids(pmids)}",
+        raise FetchError(f"{what} failed after {attempts} ({failure.reason}) for {about}",
                          url=url, status=failure.status, pmids=list(pmids))
 
     def _attempt(self, what: str, pmids: tuple[str, ...], method: str, url: str,
@@ -336,7 +404,8 @@ class PubMedClient:
         if what == "page" and status == 404:
             raise PMIDNotFound(pmids[0])
         reason = f"HTTP {status}"
-        if status not in RETRY_STATUSES and (message := _NCBI_ERROR.search(body)):
+        if status not in RETRY_STATUSES and (message := _NCBI_ERROR.search(body)
+                                             or _NCBI_JSON_ERROR.search(body)):
             reason += ": " + message.group(1).decode("utf-8", "replace").strip()
         return None, _Failure(reason, status, status in RETRY_STATUSES)
 
@@ -406,7 +475,11 @@ class _Call:
 
 def _check_answer(what: str, body: bytes) -> tuple[bytes | None, _Failure]:
     """A 200 answer: whole efetch XML (or a page) is a success; anything else is retried."""
-    if what == "efetch":
+    if what == "esearch":
+        return _check_esearch(body)
+    if what == HISTORY_EFETCH and (message := _in_band_error(body)) is not None:
+        return None, _Failure(f"NCBI: {message}", 200, False)
+    if what in ("efetch", HISTORY_EFETCH):
         title = html_title(body)
         if title is not None:
             # NCBI's "temporarily unavailable" pages come with 200: worth another try.
@@ -415,6 +488,112 @@ def _check_answer(what: str, body: bytes) -> tuple[bytes | None, _Failure]:
         if not body.rstrip().endswith(_EFETCH_END):
             return None, _Failure("a cut-off efetch answer", 200, True)
     return body, _Failure("", 200, False)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """NCBI's messages hold raw newlines; shown in one line, cut at ``limit`` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _quoted(term: str) -> str:
+    return repr(_one_line(term, 80))
+
+
+def _load_json(body: bytes) -> Any:
+    """The JSON of an esearch answer. NCBI sends raw control characters (a newline) inside
+    its error strings, which strict JSON refuses."""
+    return json.loads(body.decode("utf-8", "replace"), strict=False)
+
+
+def _esearch_error(data: Any) -> str | None:
+    """NCBI's error in an esearch JSON answer, in one line, or None.
+
+        {"error": "API key invalid"}
+        {"header": ..., "esearchresult": {"ERROR": "Search Backend failed: Exception:\n..."}}
+    """
+    if not isinstance(data, dict):
+        return "not an esearch answer"
+    result = data.get("esearchresult")
+    message = data.get("error") or (result.get("ERROR") if isinstance(result, dict) else None)
+    if message:
+        return _one_line(str(message))
+    return None if isinstance(result, dict) else "no esearchresult in the answer"
+
+
+def _in_band_error(body: bytes) -> str | None:
+    """The ``<ERROR>`` of an error document NCBI sends with status 200, or None:
+    ``<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>``."""
+    if _EFETCH_END in body[-200:]:
+        return None
+    message = _NCBI_ERROR.search(body)
+    return None if message is None else _one_line(message.group(1).decode("utf-8", "replace"))
+
+
+def _check_esearch(body: bytes) -> tuple[bytes | None, _Failure]:
+    """JSON is a success, NCBI's error in it a failure not worth retrying; an HTML page or
+    a cut-off answer is retried."""
+    try:
+        data = _load_json(body)
+    except ValueError:
+        title = html_title(body)
+        if title is not None:
+            named = f' "{title}"' if title else ""
+            return None, _Failure(f"an HTML page{named} instead of esearch JSON", 200, True)
+        return None, _Failure("a cut-off or unreadable esearch answer", 200, True)
+    message = _esearch_error(data)
+    if message is not None:
+        return None, _Failure(f"NCBI: {message}", 200, False)
+    return body, _Failure("", 200, False)
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ParseError(f"esearch answer: {name} is not a number: {str(value)[:40]!r}") from None
+
+
+def parse_esearch_json(body: bytes) -> SearchPage:
+    """An esearch JSON answer (``retmode=json``, also ``rettype=count``) as a SearchPage.
+
+        {"esearchresult": {"count": "29", "retmax": "20", "retstart": "0", "querykey": "1",
+                           "webenv": "MCID_...", "idlist": ["38914053", ...],
+                           "warninglist": {"outputmessages": ["No items found."]}}}
+
+    ParseError when it is not one, or NCBI's error is in it.
+    """
+    try:
+        data = _load_json(body)
+    except ValueError as exc:
+        raise ParseError(f"esearch answer is not JSON: {exc}") from None
+    message = _esearch_error(data)
+    if message is not None:
+        raise ParseError(f"esearch answer: {message}")
+    result = data["esearchresult"]
+    return SearchPage(
+        count=_int(result.get("count"), "count"),
+        pmids=_idlist(result),
+        retstart=_int(result.get("retstart") or 0, "retstart"),
+        webenv=result.get("webenv") or None,
+        query_key=str(result["querykey"]) if result.get("querykey") else None,
+        warnings=_output_messages(result),
+    )
+
+
+def _idlist(result: dict[str, Any]) -> tuple[str, ...]:
+    """The PMIDs of ``idlist``; ParseError naming anything else found there."""
+    pmids = tuple(str(p) for p in result.get("idlist") or ())
+    bad = next((p for p in pmids if not is_pmid(p)), None)
+    if bad is not None:
+        raise ParseError(f"esearch answer: {bad[:40]!r} is not a PMID")
+    return pmids
+
+
+def _output_messages(result: dict[str, Any]) -> tuple[str, ...]:
+    """NCBI's notes: ``"warninglist": {"outputmessages": ["No items found."]}``."""
+    warnings = (result.get("warninglist") or {}).get("outputmessages") or ()
+    return tuple(_one_line(str(w)) for w in warnings)
 
 
 def _connection_reason(exc: Exception) -> str:

@@ -28,7 +28,7 @@ from functools import partial
 from pathlib import Path
 from typing import Literal
 
-from extractor import store
+from extractor import search, store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
 from extractor.extract import build_record
 from extractor.fetch import PubMedClient, describe_pmids
@@ -294,3 +294,33 @@ def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunR
                 process_record(db, result, pmid, raw, source, parse_article_xml)
             on_progress(1)
     return result
+
+
+def save_search(db: store.Database, found: search.SearchResult) -> int:
+    """Store a search as run (query, date, count, its parts, the PMIDs found); its id."""
+    plan = found.plan
+    parts = [(part.uid_range, part.count) for part in plan.slices if part.uid_range is not None]
+    return store.save_search(db, plan.query, plan.count, found.pmids, slices=parts,
+                             max_records=plan.max_records, capped=plan.capped)
+
+
+def run_search(
+    db: store.Database,
+    client: PubMedClient,
+    plan: search.SearchPlan,
+    source: str = "efetch",
+    force: bool = False,
+    batch_size: int = 200,
+    on_progress: ProgressCallback = _noop,
+) -> tuple[search.SearchResult, RunResult]:
+    """Read the PMIDs of a planned search, store the search, then fetch, extract and store
+    its records through ``run_pmids``: by PMID, in batches, so the PMIDs already stored are
+    skipped (a re-run only fetches what is missing) and a failed batch names its PMIDs.
+
+    The search is stored before any record is fetched, so it is on record even when the run
+    stops; errors reading it (FetchError, SearchError) are raised before anything is stored.
+    """
+    found = search.find_pmids(client, plan)
+    save_search(db, found)
+    return found, run_pmids(db, client, list(found.pmids), source=source, force=force,
+                            batch_size=batch_size, on_progress=on_progress)

@@ -258,6 +258,30 @@ TABLES: dict[str, Json] = {
         "pk": "pmid",
         "not_null": ["stage", "message"],
     },
+    # One row per search run (`extract --query`), so a review can cite and re-run it.
+    "searches": {
+        "columns": {
+            "id": int,
+            "query": str,
+            "run_at": str,
+            "count": int,  # hits NCBI counted when it ran
+            "retrieved": int,  # PMIDs listed in search_pmids
+            "max_records": int,
+            "capped": bool,  # max_records left hits out
+            "slice_count": int,
+            "slices": str,  # JSON list of {"uid_range": "lo:hi", "count": n}; [] when not split
+        },
+        "pk": "id",
+        "not_null": ["query", "run_at", "count", "retrieved", "capped", "slice_count", "slices"],
+    },
+    # The PMIDs a search found, in esearch's order (newest first). No foreign key to articles:
+    # a PMID found may be one that failed or is not stored yet.
+    "search_pmids": {
+        "columns": {"search_id": int, "position": int, "pmid": str},
+        "pk": ("search_id", "position"),
+        "foreign_keys": [("search_id", "searches", "id")],
+        "not_null": ["pmid"],
+    },
 }
 
 # Columns renamed since an earlier version wrote them: table -> {old name: new name}.
@@ -275,6 +299,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("articles", ("year",), False),
     ("articles", ("extractor_version",), False),
     ("p_values", ("value",), False),
+    ("search_pmids", ("pmid",), False),
 ]
 
 FTS: dict[str, list[str]] = {"articles": ["title", "abstract"]}
@@ -827,3 +852,49 @@ def iter_raw_records(db: Database,
                 "select source, content from raw_records where pmid = ?", [pmid]
             ).fetchone()
         yield pmid, source, content.encode("utf-8") if isinstance(content, str) else bytes(content)
+
+
+# ---------------------------------------------------------------------------------------------
+# Searches
+# ---------------------------------------------------------------------------------------------
+
+
+def save_search(db: Database, query: str, count: int, pmids: Sequence[str],
+                slices: Sequence[tuple[str, int]] = (), max_records: int | None = None,
+                capped: bool = False, run_at: datetime | None = None) -> int:
+    """Store one search run and the PMIDs it found (in order); returns its ``id``.
+
+    ``slices``: ``(uid_range, count)`` of each part when the search was split by PMID range.
+    """
+    row = {
+        "query": query,
+        "run_at": _timestamp(run_at),
+        "count": count,
+        "retrieved": len(pmids),
+        "max_records": max_records,
+        "capped": capped,
+        "slice_count": max(len(slices), 1 if count else 0),
+        "slices": json.dumps([{"uid_range": uid_range, "count": n} for uid_range, n in slices]),
+    }
+    with _writing(db, "cannot save the search"):
+        search_id = db.table("searches").insert(row).last_pk
+        assert search_id is not None
+        db.table("search_pmids").insert_all(
+            {"search_id": search_id, "position": position, "pmid": pmid}
+            for position, pmid in enumerate(pmids)
+        )
+    return int(search_id)
+
+
+def load_search(db: Database, search_id: int) -> Json | None:
+    """The ``searches`` row of ``search_id`` with ``pmids`` (in order) and ``slices`` decoded,
+    or None."""
+    if not db.table("searches").exists():
+        return None
+    with _sqlite_errors(f"cannot read search {search_id}", db):
+        rows = db.execute_returning_dicts("select * from searches where id = ?", [search_id])
+        if not rows:
+            return None
+        pmids = [r[0] for r in db.execute(
+            "select pmid from search_pmids where search_id = ? order by position", [search_id])]
+    return {**rows[0], "slices": json.loads(rows[0]["slices"]), "pmids": pmids}

@@ -15,6 +15,21 @@ What it serves
   NCBI's empty set. No id, a non-digit id or `db` other than pubmed gives 400 with
   `<eFetchResult><ERROR>...</ERROR></eFetchResult>`. Other E-utilities give 404.
 - `GET {page_url}/<pmid>/` (or `/<pmid>`): `fixtures/pages/<pmid>.html` as is, else 404.
+- `GET|POST {eutils_url}/esearch.fcgi` (JSON only, as NCBI shapes it with `retmode=json`):
+  a record matches when every word of `term` occurs (case-insensitive) in its title or
+  abstract; field tags (`[tiab]`), `AND`, parentheses and quotes are ignored; `lo:hi[uid]`
+  (or `N[pmid]`) ranges and `all[sb]` are filters, `#K` limits the search to set K of the
+  WebEnv sent. PMIDs come newest (highest) first. `retstart`/`retmax` (default 20) page
+  them inside PubMed's window of `window` ids (9,999; set it smaller in a test): past it,
+  NCBI's in-band error (HTTP 200, a raw newline in the JSON string). `rettype=count`: the
+  count only. `usehistory=y` keeps the whole hit list under the next query key of the
+  WebEnv sent (or a new one); an unknown WebEnv or key gives NCBI's in-band
+  "Unable to obtain query #K". An empty term gives 400.
+- `efetch.fcgi` with `WebEnv` + `query_key` and no `id`: records `retstart` to
+  `retstart + retmax` (default 20) of a kept set, cut at `window`; an unknown WebEnv or key
+  gives NCBI's error document with 200; `retstart` past the window gives 400.
+  `forget_history()` forgets every WebEnv (NCBI forgets them after some hours);
+  `keep_history = False` forgets each one as soon as it is answered.
 
 Records are the `PubmedArticle`/`PubmedBookArticle` elements of every
 `fixtures/pubmed_xml/*.xml` `PubmedArticleSet`, indexed by `MedlineCitation/PMID`
@@ -46,6 +61,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -76,6 +92,18 @@ _ARTICLE_START = re.compile(rb"<(PubmedArticle|PubmedBookArticle)[\s>]")
 _PAGE_PATH = re.compile(r"/([0-9]+)/?")
 _DIGITS = re.compile(r"[0-9]+")
 
+# PubMed's answers around its window of 9,999 ids per search (see ../shared/tools/README.md).
+_RETSTART_LIMIT = (
+    "'retstart' cannot be larger than {last}. For PubMed, ESearch can only retrieve the first "
+    "{window:,} records matching the query. To obtain more than {window:,} PubMed records, consider "
+    "using EDirect that contains additional logic to batch PubMed search results automatically so "
+    "that an arbitrary number can be retrieved. For details see https://www.ncbi.nlm.nih.gov/books/NBK25499/")
+_ESEARCH_HEADER = {"type": "esearch", "version": "0.3"}
+_FIELD_TAG = re.compile(r"\[[^\]]*\]")
+_TERM_UID = re.compile(r"(\d+)\s*(?::\s*(\d+)\s*)?\[\s*(?:uid|pmid)\s*\]", re.I)
+_TERM_HISTORY = re.compile(r"(?<![\w#])#(\d+)\b")
+_TERM_ALL = re.compile(r"\ball\s*\[\s*sb\s*\]", re.I)
+
 Fault = int | str
 FAULT_WORDS = frozenset({"ok", "slow", "reset", "truncated", "html", "hang", "trickle", "extra"})
 
@@ -86,7 +114,7 @@ class StubRequest:
 
     method: str
     path: str                       # without the query string
-    endpoint: str                   # "efetch", "page" or "other"
+    endpoint: str                   # "efetch", "esearch", "page" or "other"
     params: dict[str, list[str]]    # query and form body merged
     time: float                     # time.monotonic() on arrival
     status: int = 0                 # the status answered (0: connection reset)
@@ -145,6 +173,56 @@ def _ncbi_error_xml(message: str) -> bytes:
             f"</ERROR>\n</eFetchResult>\n").encode()
 
 
+def _ncbi_error_doc(message: str) -> bytes:
+    """NCBI's in-band efetch error (sent with 200; the DOCTYPE really says eEfetchResult)."""
+    return (b'<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eEfetchResult PUBLIC '
+            b'"-//NLM//DTD efetch 20131226//EN" '
+            b'"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20131226/efetch.dtd">\n'
+            + f"<eFetchResult>\n\t<ERROR>{message}</ERROR>\n</eFetchResult>\n".encode())
+
+
+def _esearch_error(message: str, status: int = 200) -> tuple[int, str, bytes]:
+    """NCBI's esearch error in JSON; in-band ones (200) keep their raw newlines, as NCBI's do."""
+    body = json.dumps({"header": _ESEARCH_HEADER, "esearchresult": {"ERROR": message}})
+    if status == 200:
+        body = body.replace("\\n", "\n")
+    return status, "application/json; charset=UTF-8", body.encode()
+
+
+@dataclass(frozen=True)
+class _Term:
+    """What an esearch term asks for: words (all in title + abstract), PMID ranges, sets."""
+
+    words: tuple[str, ...]
+    uid_ranges: tuple[tuple[int, int], ...]
+    history_keys: tuple[str, ...]
+    match_all: bool
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.uid_ranges or self.history_keys or self.match_all)
+
+
+def _parse_term(term: str) -> _Term:
+    """'efalizumab[tiab] AND (lupus) AND 1:5000000[uid]' -> words, ranges, #K keys."""
+    uids = tuple((int(m.group(1)), int(m.group(2) or m.group(1))) for m in _TERM_UID.finditer(term))
+    rest = _TERM_UID.sub(" ", term)
+    keys = tuple(_TERM_HISTORY.findall(rest))
+    rest = _TERM_HISTORY.sub(" ", rest)
+    match_all = bool(_TERM_ALL.search(rest))
+    rest = _FIELD_TAG.sub(" ", _TERM_ALL.sub(" ", rest))
+    words = tuple(w for w in (w.strip('()"*').lower() for w in rest.split())
+                  if w and w != "and" and any(ch.isalnum() for ch in w))
+    return _Term(words, uids, keys, match_all)
+
+
+def _search_text(article: bytes) -> str:
+    """Title and abstract of a record, lower case, for matching words."""
+    elem = ET.fromstring(article)
+    parts = [*elem.iter("ArticleTitle"), *elem.iter("BookTitle"), *elem.iter("AbstractText")]
+    return " ".join(" ".join("".join(part.itertext()).split()) for part in parts).lower()
+
+
 def _error_page(status: int, title: str | None = None) -> bytes:
     title = title or f"{status} Error"
     return (f"<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n"
@@ -164,6 +242,10 @@ class NCBIStub:
         self.slow_seconds = 1.0
         self.trickle_seconds = 1.0
         self.extra_pmids: list[str] = []
+        self.window = 9_999                   # PubMed's ids per search; smaller in a test
+        self.keep_history = True              # False: every WebEnv is forgotten at once (expired)
+        self._history: dict[str, list[tuple[str, ...]]] = {}   # WebEnv -> sets (query key k: [k-1])
+        self._texts: dict[str, str] = {}
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._requests: list[StubRequest] = []
@@ -239,6 +321,14 @@ class NCBIStub:
         with self._lock:
             self._down = status if down else None
 
+    def esearch_requests(self) -> list[StubRequest]:
+        return [r for r in self.requests if r.endpoint == "esearch"]
+
+    def forget_history(self) -> None:
+        """Forget every WebEnv, as NCBI does after some hours."""
+        with self._lock:
+            self._history.clear()
+
     def add_record(self, xml: bytes) -> str:
         """Serve one more <PubmedArticle> (exact bytes); returns its PMID."""
         pmid = _pmid_of(xml)
@@ -287,10 +377,12 @@ class NCBIStub:
             fault = self._next_fault()
             if isinstance(fault, int):
                 return self._fault_answer(fault) + (fault,)
-            if endpoint != "efetch.fcgi":
-                return 404, "text/plain", b"the stub serves only efetch.fcgi\n", fault
+            if endpoint not in ("efetch.fcgi", "esearch.fcgi"):
+                return 404, "text/plain", b"the stub serves only efetch.fcgi and esearch.fcgi\n", fault
             if fault == "html":
                 return 200, "text/html; charset=utf-8", _UNAVAILABLE, fault
+            if endpoint == "esearch.fcgi":
+                return self._esearch(params) + (fault,)
             if fault == "extra":
                 params = {**params, "id": params.get("id", []) + self.extra_pmids}
             return self._efetch(params) + (fault,)
@@ -318,6 +410,9 @@ class NCBIStub:
         if (params.get("db") or ["pubmed"])[-1] != "pubmed":
             return 400, "text/xml; charset=UTF-8", _ncbi_error_xml("Database is not served by the stub")
         ids = [i.strip() for value in params.get("id", []) for i in value.split(",") if i.strip()]
+        webenv, query_key = _param(params, "webenv"), _param(params, "query_key")
+        if not ids and webenv and query_key:
+            return self._efetch_history(params, webenv, query_key)
         if not ids:
             return 400, "text/xml; charset=UTF-8", _ncbi_error_xml("Empty id list - nothing todo")
         bad = next((i for i in ids if not _DIGITS.fullmatch(i)), None)
@@ -326,6 +421,100 @@ class NCBIStub:
         wanted = dict.fromkeys(str(int(i)) for i in ids)
         found = [self.records[p] for p in wanted if p in self.records]
         return 200, "text/xml; charset=UTF-8", b"".join([EFETCH_HEAD, *found, EFETCH_TAIL])
+
+
+    # --- esearch and the history server --------------------------------------------------
+
+    def _stored_set(self, webenv: str, query_key: str) -> tuple[str, ...] | None:
+        with self._lock:
+            sets = self._history.get(webenv, [])
+        index = int(query_key) - 1 if query_key.isdigit() else -1
+        return sets[index] if 0 <= index < len(sets) else None
+
+    def _keep_set(self, webenv: str, pmids: tuple[str, ...]) -> tuple[str, str]:
+        """Keep a hit list under the next query key of ``webenv`` (a new WebEnv when unknown)."""
+        with self._lock:
+            if webenv not in self._history:
+                webenv = "MCID_" + secrets.token_hex(12)
+                self._history[webenv] = []
+            self._history[webenv].append(pmids)
+            key = str(len(self._history[webenv]))
+            if not self.keep_history:
+                del self._history[webenv]
+            return webenv, key
+
+    def _matches(self, pmid: str, term: _Term) -> bool:
+        if not all(lo <= int(pmid) <= hi for lo, hi in term.uid_ranges):
+            return False
+        if pmid not in self._texts:
+            self._texts[pmid] = _search_text(self.records[pmid])
+        return all(word in self._texts[pmid] for word in term.words)
+
+    def _hits(self, term: _Term, webenv: str) -> list[str] | str:
+        """PMIDs matching, newest first; or the key of a set that cannot be found."""
+        allowed: set[str] | None = None
+        for key in term.history_keys:
+            stored = self._stored_set(webenv, key)
+            if stored is None:
+                return key
+            allowed = set(stored) if allowed is None else allowed & set(stored)
+        pmids = sorted(self.records, key=int, reverse=True)
+        return [p for p in pmids if (allowed is None or p in allowed) and self._matches(p, term)]
+
+    def _esearch(self, params: dict[str, list[str]]) -> tuple[int, str, bytes]:
+        if (_param(params, "retmode") or "xml").lower() != "json":
+            return 400, "text/plain", b"the stub answers esearch with retmode=json only\n"
+        term = _parse_term(" ".join(params.get("term", [])))
+        if term.empty:
+            return _esearch_error("Empty term and query_key - nothing todo", status=400)
+        webenv = _param(params, "webenv")
+        hits = self._hits(term, webenv)
+        if isinstance(hits, str):
+            return _esearch_error(f"Unable to obtain query #{hits}")
+        if (_param(params, "rettype") or "").lower() == "count":
+            body = {"header": _ESEARCH_HEADER, "esearchresult": {"count": str(len(hits))}}
+            return 200, "application/json; charset=UTF-8", json.dumps(body).encode()
+        retstart = int(_param(params, "retstart") or 0)
+        retmax = int(_param(params, "retmax") or 20)
+        if retstart > self.window - 1 and len(hits) > self.window:
+            limit = _RETSTART_LIMIT.format(last=self.window - 1, window=self.window)
+            return _esearch_error("Search Backend failed: Exception:\n" + limit)
+        end = min(retstart + retmax, self.window)
+        result: dict[str, object] = {"count": str(len(hits)), "retmax": str(max(0, end - retstart)),
+                                     "retstart": str(retstart)}
+        if (_param(params, "usehistory") or "").lower() in ("y", "yes"):
+            result["webenv"], result["querykey"] = self._keep_set(webenv, tuple(hits))
+        result["idlist"] = hits[retstart:end]
+        messages = [f"Restrictions achieved. start and count adjusted to {retstart}, {max(0, end - retstart)}"
+                    ] if retstart + retmax > self.window else []
+        if not hits:
+            messages.append("No items found.")
+        if messages:
+            result["warninglist"] = {"outputmessages": messages}
+        body = {"header": _ESEARCH_HEADER, "esearchresult": result}
+        return 200, "application/json; charset=UTF-8", json.dumps(body).encode()
+
+    def _efetch_history(self, params: dict[str, list[str]], webenv: str,
+                        query_key: str) -> tuple[int, str, bytes]:
+        stored = self._stored_set(webenv, query_key)
+        if stored is None:
+            return 200, "text/xml; charset=UTF-8", _ncbi_error_doc(f"Unable to obtain query #{query_key}")
+        retstart = int(_param(params, "retstart") or 0)
+        retmax = int(_param(params, "retmax") or 20)
+        if retstart > self.window - 1:
+            limit = _RETSTART_LIMIT.format(last=self.window - 1, window=self.window)
+            return 400, "text/xml; charset=UTF-8", _ncbi_error_doc(
+                "Search backend cannot retrieve history data. Reason: Exception: " + limit)
+        found = [self.records[p] for p in stored[retstart:min(retstart + retmax, self.window)]]
+        return 200, "text/xml; charset=UTF-8", b"".join([EFETCH_HEAD, *found, EFETCH_TAIL])
+
+
+def _param(params: dict[str, list[str]], name: str) -> str:
+    """The last value of a parameter named in any case (NCBI writes WebEnv, Biopython webenv)."""
+    for key, values in params.items():
+        if key.lower() == name and values:
+            return values[-1].strip()
+    return ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -348,6 +537,7 @@ class _Handler(BaseHTTPRequestHandler):
         status, content_type, answer, fault = self.owner.answer(
             self.command, parts.path, params, self.client_address[0])
         endpoint = ("efetch" if parts.path == EUTILS_PATH + "/efetch.fcgi"
+                    else "esearch" if parts.path == EUTILS_PATH + "/esearch.fcgi"
                     else "page" if _PAGE_PATH.fullmatch(parts.path) else "other")
         if fault == "reset":
             status = 0

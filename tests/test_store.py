@@ -176,6 +176,8 @@ def test_foreign_keys_are_declared() -> None:
         # the raw record is kept even when parsing fails, so no article may exist for it
         "raw_records": [],
         "failures": [],
+        "searches": [],
+        "search_pmids": [("search_id", "searches", "id")],
     }
 
 
@@ -184,7 +186,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
     ensure_db_shape(db)
     fk_columns = {(name, fk.column) for name in TABLES for fk in db.table(name).foreign_keys}
     indexed = {(name, tuple(index.columns)) for name in TABLES for index in db.table(name).indexes}
-    assert len(fk_columns) == 13  # pmid of the 11 child tables, drug_id, condition_id
+    assert len(fk_columns) == 14  # pmid of the 11 child tables, drug_id, condition_id, search_id
     assert {(name, (column,)) for name, column in fk_columns} <= indexed
     assert ("drugs", ("name",)) in indexed
     assert ("conditions", ("name",)) in indexed
