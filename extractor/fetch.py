@@ -44,6 +44,7 @@ from extractor.errors import FetchError, InvalidPMID, ParseError, PMIDNotFound
 from extractor.ids import is_pmid
 from extractor.ratelimit import RateLimiter
 from extractor.sniff import html_title
+from extractor.text import one_line
 
 TOOL = "pubmed-trial-extractor"
 USER_AGENT = f"{TOOL}/{__version__} (python-requests/{requests.__version__})"
@@ -490,14 +491,13 @@ def _check_answer(what: str, body: bytes) -> tuple[bytes | None, _Failure]:
     return body, _Failure("", 200, False)
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    """NCBI's messages hold raw newlines; shown in one line, cut at ``limit`` characters."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[:limit - 3] + "..."
+def _one_line(text: str) -> str:
+    """NCBI's messages hold raw newlines; shown in one line, cut at 300 characters."""
+    return one_line(text, 300)
 
 
 def _quoted(term: str) -> str:
-    return repr(_one_line(term, 80))
+    return repr(one_line(term, 80))
 
 
 def _load_json(body: bytes) -> Any:

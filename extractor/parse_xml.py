@@ -41,7 +41,7 @@ from extractor.errors import ParseError
 from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
 from extractor.sniff import html_title
-from extractor.text import normalize_text
+from extractor.text import normalize_text, one_line
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Indentation between MathML tokens; a thin space inside <mml:mtext> is content and is kept.
@@ -76,8 +76,8 @@ def _xml_parser() -> etree.XMLParser:
     )
 
 
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
+def _malformed(exc: etree.XMLSyntaxError) -> ParseError:
+    return ParseError(one_line(f"malformed XML: {exc}"))
 
 
 def parse_xml_root(xml: bytes | str) -> etree._Element:
@@ -94,7 +94,7 @@ def parse_xml_root(xml: bytes | str) -> etree._Element:
         if _ENTITY_DECLARATION in xml:
             # libxml2 may stop on the declarations' size before we can look at them
             raise ParseError(ENTITIES_REFUSED) from None
-        raise ParseError(_one_line(f"malformed XML: {exc}")) from None
+        raise _malformed(exc) from None
     if root is None:
         raise ParseError("malformed XML: no root element")
     dtd = root.getroottree().docinfo.internalDTD
@@ -528,12 +528,12 @@ def iter_efetch_records(stream: BinaryIO, chunk_size: int = 1 << 20) -> Iterator
             parser.feed(chunk)
             yield from _pulled_records(parser)
         except etree.XMLSyntaxError as exc:
-            raise ParseError(_one_line(f"malformed XML: {exc}")) from None
+            raise _malformed(exc) from None
         chunk = stream.read(chunk_size)
     try:
         parser.close()
     except etree.XMLSyntaxError as exc:
-        raise ParseError(_one_line(f"malformed XML: {exc}")) from None
+        raise _malformed(exc) from None
 
 
 def _pulled_records(parser: etree.XMLPullParser) -> Iterator[tuple[str, bytes]]:

@@ -60,3 +60,12 @@ def normalize_text(text: str | Iterable[str]) -> str:
     if not isinstance(text, str):
         text = "".join(text)
     return _WHITESPACE.sub(" ", map_chars(text)).strip()
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` with every run of blanks and newlines made one space (messages shown in one
+    line); cut to ``limit`` characters with "..." when given."""
+    line = " ".join(text.split())
+    if limit is None or len(line) <= limit:
+        return line
+    return line[:limit - 3] + "..."
