@@ -21,24 +21,27 @@ of another PMID, an error page sent with status 200) never replaces a good raw r
 
 from __future__ import annotations
 
+import gzip
+import time
+import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, cast
 
 from extractor import search, store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
-from extractor.extract import build_record
 from extractor.fetch import PubMedClient, describe_pmids
-from extractor.models import Article
 from extractor.parse_html import parse_page_html
-from extractor.parse_xml import parse_article_xml, parse_efetch_records
+from extractor.parse_xml import iter_efetch_records, parse_efetch_records
+from extractor.work import Done, Item, Stage, run_items
 
 ProgressCallback = Callable[[int], object]
-Stage = Literal["fetch", "parse", "extract", "store"]
-Parser = Callable[[bytes], Article]
+WRITE_BATCH = 200       # results stored per transaction (one COMMIT)
+WRITE_SECONDS = 1.0     # ... or fewer, when they come slowly (fetching at NCBI's pace)
 
 
 @dataclass(frozen=True)
@@ -127,34 +130,68 @@ def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: St
             continue
 
 
-def process_record(db: store.Database, result: RunResult, pmid: str, raw: bytes, source: str,
-                   parse: Parser) -> None:
-    """Parse the raw record, keep it, then extract and store; any failure is recorded with its
-    stage and the run goes on (the record boundary). A deleted record is not found.
+def keep(db: store.Database, result: RunResult, done: Done) -> None:
+    """Store what became of one record: its findings, or its failure with the stage.
 
-    The raw record is kept before extraction, so ``--reprocess`` can retry a record whose
-    extraction failed, but only once it parsed: bytes that are no record are never kept.
+    The raw record is kept once it parsed, even when extraction failed, so ``--reprocess``
+    can retry it; bytes that are no record are never kept. A deleted record (a
+    ``DeleteCitation`` in an answer or a file) is not found.
     """
-    stage: Stage = "parse"
+    item = done.item
     try:
-        article = parse(raw)
-        if article.kind == "deleted":
-            stage = "fetch"
-            raise PMIDNotFound(pmid)
-        stage = "store"
-        store.save_raw(db, pmid, raw, source)
-        stage = "extract"
-        record = build_record(article)
-        stage = "store"
-        store.save_record(db, record, raw=raw, source=source)
+        if done.deleted:
+            _fail(db, result, [item.pmid], "fetch", PMIDNotFound(item.pmid))
+            return
+        if done.error is not None:
+            if done.parsed:
+                store.save_raw(db, item.pmid, item.raw, item.source)
+            _fail(db, result, [item.pmid], done.stage or "extract", done.error)
+            return
+        assert done.record is not None
+        store.save_record(db, done.record, raw=item.raw, source=item.source)
     except store.DatabaseLocked:
         raise  # not this record's fault: the run stops (see _stop_when_locked)
     except Exception as error:  # noqa: BLE001 - the record boundary: every error is recorded
-        if stage == "parse" and isinstance(error, ParseError):
-            error = ParseError(f"could not parse record: {error}")
-        _fail(db, result, [pmid], stage, error)
+        _fail(db, result, [item.pmid], "store", error)
         return
-    result.stored.append(pmid)
+    result.stored.append(item.pmid)
+
+
+def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Done], object],
+              on_batch: Callable[[int], object] = _noop, on_progress: ProgressCallback = _noop,
+              batch_size: int = WRITE_BATCH, seconds: float = WRITE_SECONDS) -> None:
+    """Store every result with ``keep_one``, many to a transaction: a COMMIT per
+    ``batch_size`` results or ``seconds``, whichever comes first, and at the end.
+
+    ``on_batch(n)`` runs inside each batch's transaction after its ``n`` results (to record
+    a file's progress with them). Results already worked on are stored even when the run is
+    interrupted (Ctrl-C, a worker dying), unless the database itself is what failed. The
+    first result is stored on its own, so a database locked by another run stops the run
+    before more work is done.
+    """
+    buffer: list[Done] = []
+    last = time.monotonic() - seconds   # so the first result is stored at once
+
+    def flush() -> None:
+        if buffer:
+            with store.transaction(db, "cannot store a batch of records"):
+                for done in buffer:
+                    keep_one(done)
+                on_batch(len(buffer))
+            buffer.clear()
+
+    try:
+        for done in dones:
+            buffer.append(done)
+            on_progress(1)
+            if len(buffer) >= batch_size or time.monotonic() - last >= seconds:
+                flush()
+                last = time.monotonic()
+    except BaseException as error:
+        if not isinstance(error, store.StoreError):
+            flush()
+        raise
+    flush()
 
 
 @contextmanager
@@ -169,24 +206,34 @@ def _stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[
         result.failures.append(Failure("store", error, rest))
 
 
-def store_efetch_xml(db: store.Database, xml: bytes, source: str, result: RunResult,
-                     requested: Collection[str] | None = None) -> list[str]:
-    """Parse every record of an efetch ``PubmedArticleSet`` and store it; returns PMIDs stored
-    or tried.
+def _work(db: store.Database, result: RunResult, items: Iterable[Item], workers: int,
+          on_progress: ProgressCallback = _noop) -> None:
+    """Parse and extract ``items`` (in ``workers`` processes), storing the results in order."""
+    store_all(db, run_items(items, workers), partial(keep, db, result), on_progress=on_progress)
 
-    With ``requested``, only those PMIDs are stored, each once; any other record (and a
-    repeat) goes to ``result.unrequested``. Raises ``ParseError`` when the answer as a whole is
-    not a ``PubmedArticleSet``.
-    """
-    wanted = None if requested is None else set(requested)
-    seen: dict[str, None] = {}
-    for pmid, record_xml in parse_efetch_records(xml):
-        if wanted is not None and (pmid not in wanted or pmid in seen):
+
+def _answer_items(db: store.Database, result: RunResult, xml: bytes, requested: Collection[str],
+                  on_progress: ProgressCallback) -> Iterator[Item]:
+    """The records of one efetch answer that were asked for, each once; any other record goes
+    to ``result.unrequested``, and a PMID asked for and not in the answer is not found."""
+    try:
+        records = parse_efetch_records(xml)
+    except ParseError as exc:
+        _fail(db, result, requested, "parse",
+              ParseError(f"could not parse the efetch answer for {describe_pmids(requested)}: {exc}"))
+        on_progress(len(requested))
+        return
+    wanted, seen = set(requested), set()
+    for pmid, record_xml in records:
+        if pmid not in wanted or pmid in seen:
             result.unrequested.append(pmid)
             continue
-        seen[pmid] = None
-        process_record(db, result, pmid, record_xml, source, parse_article_xml)
-    return list(seen)
+        seen.add(pmid)
+        yield Item(pmid, record_xml, "efetch")
+    missing = [pmid for pmid in requested if pmid not in seen]
+    for pmid in missing:
+        _fail(db, result, [pmid], "fetch", PMIDNotFound(pmid))
+    on_progress(len(missing))
 
 
 def run_pmids(
@@ -197,6 +244,7 @@ def run_pmids(
     force: bool = False,
     batch_size: int = 200,
     on_progress: ProgressCallback = _noop,
+    workers: int = 1,
 ) -> RunResult:
     """Fetch, extract and store ``pmids``; those already stored are skipped unless ``force``."""
     result = RunResult()
@@ -206,93 +254,98 @@ def run_pmids(
         result.skipped = [p for p in wanted if p in done]
         wanted = [p for p in wanted if p not in done]
         on_progress(len(result.skipped))
+    if source == "page":
+        items = _page_items(db, client, wanted, result, on_progress)
+    else:
+        items = _batch_items(db, client, wanted, batch_size, result, on_progress)
     with _stop_when_locked(result, wanted):
-        if source == "page":
-            _run_pages(db, client, wanted, result, on_progress)
-        else:
-            _run_batches(db, client, wanted, batch_size, result, on_progress)
+        _work(db, result, items, workers, on_progress)
     return result
 
 
-def _run_batches(db: store.Database, client: PubMedClient, pmids: list[str], batch_size: int,
-                 result: RunResult, on_progress: ProgressCallback) -> None:
+def _batch_items(db: store.Database, client: PubMedClient, pmids: list[str], batch_size: int,
+                 result: RunResult, on_progress: ProgressCallback) -> Iterator[Item]:
     for batch in client.fetch_efetch_batches(pmids, batch_size=batch_size):
         if batch.error is not None or batch.xml is None:
             _fail(db, result, batch.pmids, "fetch",
                   batch.error or ExtractorError(f"no answer for {describe_pmids(batch.pmids)}"))
             on_progress(len(batch.pmids))
             continue
-        try:
-            seen = set(store_efetch_xml(db, batch.xml, "efetch", result, requested=batch.pmids))
-        except ParseError as exc:
-            _fail(db, result, batch.pmids, "parse",
-                  ParseError(f"could not parse the efetch answer for "
-                             f"{describe_pmids(batch.pmids)}: {exc}"))
-            seen = set(batch.pmids)
-        missing = [pmid for pmid in batch.pmids if pmid not in seen]
-        for pmid in missing:
-            _fail(db, result, [pmid], "fetch", PMIDNotFound(pmid))
-        on_progress(len(batch.pmids))
+        yield from _answer_items(db, result, batch.xml, batch.pmids, on_progress)
 
 
-def _run_pages(db: store.Database, client: PubMedClient, pmids: list[str], result: RunResult,
-               on_progress: ProgressCallback) -> None:
+def _page_items(db: store.Database, client: PubMedClient, pmids: list[str], result: RunResult,
+                on_progress: ProgressCallback) -> Iterator[Item]:
     for pmid in pmids:
         try:
             html = client.fetch_page(pmid)
         except ExtractorError as exc:
             _fail(db, result, [pmid], "fetch", exc)
+            on_progress(1)
         else:
-            process_record(db, result, pmid, html, "page", partial(parse_page_html, pmid=pmid))
-        on_progress(1)
+            yield Item(pmid, html, "page")
 
 
-def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterable[Path]) -> RunResult:
-    """Offline inputs: efetch XML files (any number of records) and saved PubMed pages.
+def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterable[Path],
+              workers: int = 1) -> RunResult:
+    """Offline inputs: efetch XML files (any number of records, read in chunks) and saved
+    PubMed pages.
 
-    A file that cannot be read as records is a failure naming the file; the next file is
-    still read.
+    A file that cannot be read as records is a failure naming the file (the records before
+    the fault are stored); the next file is still read.
     """
     result = RunResult()
+    items = chain(*(_xml_file_items(path, "xml-file", result) for path in xml_files),
+                  *(_html_file_items(path, result) for path in html_files))
     with _stop_when_locked(result):
-        for path in xml_files:
-            try:
-                store_efetch_xml(db, path.read_bytes(), "xml-file", result)
-            except (OSError, ParseError) as exc:
-                result.failures.append(Failure("parse", exc, where=str(path)))
-        for path in html_files:
-            _run_html_file(db, path, result)
+        _work(db, result, items, workers)
     return result
 
 
-def _run_html_file(db: store.Database, path: Path, result: RunResult) -> None:
+def open_records_file(path: Path) -> BinaryIO:
+    """A file of records, decompressed on the fly when its name ends in ``.gz``."""
+    if path.name.endswith(".gz"):
+        return cast(BinaryIO, gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _xml_file_items(path: Path, source: str, result: RunResult, skip: int = 0) -> Iterator[Item]:
+    """The records of an XML file, in order, after the first ``skip``. A file that cannot be
+    read to its end adds a ``Failure`` naming it (records before the fault are yielded)."""
+    try:
+        with open_records_file(path) as stream:
+            for pmid, raw in islice(iter_efetch_records(stream), skip, None):
+                yield Item(pmid, raw, source)
+    except (OSError, EOFError, zlib.error, ParseError) as exc:
+        result.failures.append(Failure("parse", _unreadable(exc), where=str(path)))
+
+
+def _unreadable(error: Exception) -> Exception:
+    if isinstance(error, ParseError):
+        return error
+    if isinstance(error, EOFError | zlib.error | gzip.BadGzipFile):
+        return ParseError(f"not a complete gzip file: {error}")
+    return ParseError(f"cannot read: {error.strerror or error}" if isinstance(error, OSError)
+                      else str(error))
+
+
+def _html_file_items(path: Path, result: RunResult) -> Iterator[Item]:
     try:
         html = path.read_bytes()
-        article = parse_page_html(html)
+        article = parse_page_html(html)  # the PMID is only known from the page
     except (OSError, ParseError) as exc:
         result.failures.append(Failure("parse", exc, where=str(path)))
         return
-    # parsed already: the PMID is only known from the page
-    process_record(db, result, article.pmid, html, "html-file", _already(article))
+    yield Item(article.pmid, html, "html-file")
 
 
-def _already(article: Article) -> Parser:
-    def parsed(_: bytes) -> Article:
-        return article
-
-    return parsed
-
-
-def reprocess(db: store.Database, on_progress: ProgressCallback = _noop) -> RunResult:
+def reprocess(db: store.Database, on_progress: ProgressCallback = _noop,
+              workers: int = 1) -> RunResult:
     """Re-extract every stored raw record with the current extractor; no network."""
     result = RunResult()
+    items = (Item(pmid, raw, source) for pmid, source, raw in store.iter_raw_records(db))
     with _stop_when_locked(result):
-        for pmid, source, raw in store.iter_raw_records(db):
-            if source in ("page", "html-file"):
-                process_record(db, result, pmid, raw, source, partial(parse_page_html, pmid=pmid))
-            else:
-                process_record(db, result, pmid, raw, source, parse_article_xml)
-            on_progress(1)
+        _work(db, result, items, workers, on_progress)
     return result
 
 

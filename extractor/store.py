@@ -41,7 +41,7 @@ from sqlite_utils import Database as Database  # re-exported: the stages pass it
 from extractor.errors import ExtractorError
 from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
 
-SOURCES = ("efetch", "page", "xml-file", "html-file")
+SOURCES = ("efetch", "page", "xml-file", "html-file", "baseline")
 SIGNIFICANCE_LEVEL = 0.05
 # Seconds a write waits for another connection's write lock before giving up (open_db).
 # A run holds the lock for one record at a time (milliseconds), so this is only reached when
@@ -274,6 +274,28 @@ TABLES: dict[str, Json] = {
         "pk": "id",
         "not_null": ["query", "run_at", "count", "retrieved", "capped", "slice_count", "slices"],
     },
+    # One row per bulk file read by `extract baseline`: how far it got, so a run resumes.
+    "files": {
+        "columns": {
+            "name": str,  # the file's name (pubmed25n0001.xml.gz): a file is known by its name
+            "path": str,  # where it was read last
+            "size": int,  # bytes on disk
+            "position": int,  # records (and deleted PMIDs) of the file done, in file order
+            "stored": int,
+            "deleted": int,  # DeleteCitation PMIDs applied
+            "failed": int,
+            "done": bool,
+            "started_at": str,
+            "finished_at": str,
+        },
+        "pk": "name",
+        "not_null": ["path", "position", "stored", "deleted", "failed", "done"],
+    },
+    # PMIDs a DeleteCitation removed (with the file that said so); a later record brings one back.
+    "deleted_pmids": {
+        "columns": {"pmid": str, "file": str, "deleted_at": str},
+        "pk": "pmid",
+    },
     # The PMIDs a search found, in esearch's order (newest first). No foreign key to articles:
     # a PMID found may be one that failed or is not stored yet.
     "search_pmids": {
@@ -294,8 +316,11 @@ ARTICLE_CHILD_TABLES = tuple(
 
 # (table, columns, unique). Every foreign-key column gets an index as well (see _index_specs).
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
-    ("drugs", ("name",), True),
-    ("conditions", ("name",), True),
+    # One lookup row per (name, identifier): the vocabularies may give one name two ids in two
+    # records, and each article keeps its own (a key on the name alone kept whichever record
+    # came first, so the rows depended on the order records were stored in).
+    ("drugs", ("name", "identifier"), True),
+    ("conditions", ("name", "identifier"), True),
     ("articles", ("year",), False),
     ("articles", ("extractor_version",), False),
     ("p_values", ("value",), False),
@@ -535,7 +560,13 @@ def _ensure_tables(db: Database) -> None:
                 table.add_column(column, column_type)
 
 
+# Indexes an earlier version made and this one does not want: dropped when found.
+RETIRED_INDEXES = ("idx_drugs_name", "idx_conditions_name")
+
+
 def _ensure_indexes(db: Database) -> None:
+    for index in RETIRED_INDEXES:
+        db.execute(f"drop index if exists {index}")
     for name, columns, unique in _index_specs():
         db.table(name).create_index(columns, index_name=f"idx_{name}_{'_'.join(columns)}",
                                     unique=unique, if_not_exists=True)
@@ -647,15 +678,14 @@ def _first_mention(mentions: list[Mention]) -> Json:
 
 
 def _lookup_id(db: Database, table: str, name: str, identifier: str | None) -> int:
-    """Id of the ``name`` row of a lookup table, inserting it; fills ``identifier`` if null."""
-    row = db.execute(f"select id, identifier from {table} where name = ?", [name]).fetchone()
-    if row is None:
-        inserted = db.table(table).insert({"name": name, "identifier": identifier}).last_pk
-        assert inserted is not None
-        return int(inserted)
-    if row[1] is None and identifier is not None:
-        db.execute(f"update {table} set identifier = ? where id = ?", [identifier, row[0]])
-    return int(row[0])
+    """Id of the ``(name, identifier)`` row of a lookup table, inserting it when new."""
+    row = db.execute(f"select id from {table} where name = ? and identifier is ?",
+                     [name, identifier]).fetchone()
+    if row is not None:
+        return int(row[0])
+    inserted = db.table(table).insert({"name": name, "identifier": identifier}).last_pk
+    assert inserted is not None
+    return int(inserted)
 
 
 def _link_rows(db: Database, pmid: str, items: Sequence[NamedEntity]) -> list[Json]:
@@ -794,6 +824,56 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
             if rows:
                 db.table(table).insert_all(rows)
         db.execute("delete from failures where pmid = ?", [pmid])
+        db.execute("delete from deleted_pmids where pmid = ?", [pmid])
+
+
+def delete_article(db: Database, pmid: str, file: str) -> bool:
+    """Remove ``pmid`` (its article, findings, raw record and failure), as a ``DeleteCitation``
+    of ``file`` says, and remember the deletion; True when there was an article to remove."""
+    with _writing(db, f"cannot delete PMID {pmid}"):
+        for table in ARTICLE_CHILD_TABLES:
+            db.execute(f"delete from {table} where pmid = ?", [pmid])
+        removed = db.execute("delete from articles where pmid = ?", [pmid]).rowcount > 0
+        db.execute("delete from raw_records where pmid = ?", [pmid])
+        db.execute("delete from failures where pmid = ?", [pmid])
+        db.table("deleted_pmids").upsert(
+            {"pmid": pmid, "file": file, "deleted_at": _timestamp()}, pk="pmid")
+    return removed
+
+
+@contextmanager
+def transaction(db: Database, action: str = "cannot write to the database") -> Iterator[None]:
+    """Several writes in one transaction (one COMMIT); each ``save_*`` inside is a savepoint,
+    so one that fails is undone alone. Errors as in every write: ``StoreError`` naming
+    ``action``, ``DatabaseLocked`` when another writer holds the lock too long."""
+    with _writing(db, action):
+        yield
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk files
+# ---------------------------------------------------------------------------------------------
+
+
+def file_state(db: Database, name: str) -> Json | None:
+    """The ``files`` row of the bulk file ``name``, or None when it was never started."""
+    with _sqlite_errors(f"cannot read the progress of {name}", db):
+        rows = db.execute_returning_dicts("select * from files where name = ?", [name])
+    return rows[0] if rows else None
+
+
+def save_file_state(db: Database, name: str, path: str, size: int, position: int, stored: int,
+                    deleted: int, failed: int, done: bool) -> None:
+    """Record how far the bulk file ``name`` got (inside the batch's transaction, so the
+    position always matches what is stored)."""
+    now = _timestamp()
+    started = file_state(db, name)
+    row = {"name": name, "path": path, "size": size, "position": position, "stored": stored,
+           "deleted": deleted, "failed": failed, "done": done,
+           "started_at": started["started_at"] if started else now,
+           "finished_at": now if done else None}
+    with _writing(db, f"cannot record the progress of {name}"):
+        db.table("files").upsert(row, pk="name")
 
 
 # ---------------------------------------------------------------------------------------------

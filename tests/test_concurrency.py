@@ -351,8 +351,8 @@ def test_a_run_that_waits_out_the_lock_stops_and_names_what_is_left(
     [failure] = result.failures
     assert failure.stage == "store" and isinstance(failure.error, store.DatabaseLocked)
     assert failure.line() == (
-        f"PMIDs 17638731, 31588070, 38513076: store failed: cannot save the raw record of PMID "
-        f"17638731: database {path} is locked by another writer for more than 0.5 s; try again "
+        f"PMIDs 17638731, 31588070, 38513076: store failed: cannot store a batch of records: "
+        f"database {path} is locked by another writer for more than 0.5 s; try again "
         "once the other run (or program) has finished writing")
     assert len(ncbi_stub.efetch_requests()) == 1
 

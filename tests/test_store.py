@@ -176,6 +176,8 @@ def test_foreign_keys_are_declared() -> None:
         # the raw record is kept even when parsing fails, so no article may exist for it
         "raw_records": [],
         "failures": [],
+        "files": [],
+        "deleted_pmids": [],
         "searches": [],
         "search_pmids": [("search_id", "searches", "id")],
     }
@@ -188,8 +190,8 @@ def test_every_foreign_key_column_is_indexed() -> None:
     indexed = {(name, tuple(index.columns)) for name in TABLES for index in db.table(name).indexes}
     assert len(fk_columns) == 14  # pmid of the 11 child tables, drug_id, condition_id, search_id
     assert {(name, (column,)) for name, column in fk_columns} <= indexed
-    assert ("drugs", ("name",)) in indexed
-    assert ("conditions", ("name",)) in indexed
+    assert ("drugs", ("name", "identifier")) in indexed
+    assert ("conditions", ("name", "identifier")) in indexed
 
 
 # Each finding model's fields must be columns of its table (the store keeps up with models.py).
@@ -465,7 +467,8 @@ def test_saving_twice_does_not_duplicate() -> None:
 def test_changed_findings_replace_the_old_ones() -> None:
     db = saved_db()
     fewer = worked_example(
-        drugs=[Drug(name="Efalizumab", source="text", role="studied", studied=True)],
+        drugs=[Drug(name="Efalizumab", identifier="DB00095", source="text", role="studied",
+                    studied=True)],
         p_values=[PValue(operator="<", value=0.05, text="(P = .002)", start=246, end=256,
                          section="Observations", section_index=2, sentence=SENTENCE_2)],
         response_counts=[],
@@ -495,11 +498,25 @@ def test_a_failed_save_leaves_the_previous_record_whole() -> None:
     assert {name: rows(db, name) for name in TABLES} == before
 
 
-def test_lookup_identifier_is_filled_when_first_seen_without_one() -> None:
-    db = saved_db(worked_example(drugs=[Drug(name="Efalizumab", source="chemical_list")]))
-    assert rows(db, "drugs") == [{"id": 1, "name": "Efalizumab", "identifier": None}]
-    save_record(db, worked_example(), RAW, "efetch")
-    assert rows(db, "drugs")[0] == {"id": 1, "name": "Efalizumab", "identifier": "DB00095"}
+def test_lookup_rows_are_one_per_name_and_identifier() -> None:
+    """One name with two identifiers (or none) in two records: each article keeps its own, and
+    the rows do not depend on which record was stored first."""
+    without = worked_example(drugs=[Drug(name="Efalizumab", source="chemical_list")])
+    orders = []
+    for first, second in ((without, worked_example()), (worked_example(), without)):
+        db = saved_db(first)
+        save_record(db, second, RAW, "efetch")
+        orders.append(sorted((r["name"], r["identifier"] or "") for r in rows(db, "drugs")
+                             if r["name"] == "Efalizumab"))
+    assert orders == [[("Efalizumab", ""), ("Efalizumab", "DB00095")]] * 2
+
+
+def test_an_old_database_loses_the_unique_name_index() -> None:
+    db = Database(memory=True)
+    db.execute("create table drugs (id integer primary key, name text, identifier text)")
+    db.execute("create unique index idx_drugs_name on drugs (name)")
+    ensure_db_shape(db)
+    assert [index.name for index in db.table("drugs").indexes] == ["idx_drugs_name_identifier"]
 
 
 def test_two_articles_share_drug_rows() -> None:
@@ -508,7 +525,8 @@ def test_two_articles_share_drug_rows() -> None:
         pmid="123", title="Methotrexate for psoriasis",
         article=Article(pmid="123", title="Methotrexate for psoriasis"),
         extractor_version="0.1.0",
-        drugs=[Drug(name="Methotrexate", source="text", role="studied", studied=True, mentions=[
+        drugs=[Drug(name="Methotrexate", identifier="DB00563", source="text", role="studied",
+                    studied=True, mentions=[
             mention("Methotrexate", "Methotrexate", "title", 0, 0)])],
     )
     save_record(db, other, None, "xml-file")
@@ -711,7 +729,7 @@ def test_unknown_source_is_refused() -> None:
     db = Database(memory=True)
     ensure_db_shape(db)
     with pytest.raises(StoreError, match="^unknown source 'ftp': expected one of efetch, page, "
-                                         "xml-file, html-file$"):
+                                         "xml-file, html-file, baseline$"):
         save_record(db, worked_example(), RAW, "ftp")
 
 

@@ -1,0 +1,144 @@
+"""The work on one raw record: parse it and extract its findings. Pure, no database.
+
+``do_item`` runs in this process or in worker processes (``run_items`` with ``workers`` > 1):
+the raw bytes go to a worker, the validated ``ArticleRecord`` (or the error and its stage)
+comes back, and only the caller's process writes to the database. Results always come back
+in input order, so ``--json`` output and a file's progress do not depend on the workers.
+
+Memory stays flat whatever the input's size: at most ``workers × IN_FLIGHT`` chunks of
+``CHUNK`` records are handed out at a time, and the input is read only as fast as results
+are taken.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from typing import Literal
+
+from extractor.errors import ExtractorError, ParseError
+from extractor.extract import build_record
+from extractor.models import Article, ArticleRecord
+from extractor.parse_html import parse_page_html
+from extractor.parse_xml import parse_article_xml
+
+Stage = Literal["fetch", "parse", "extract", "store"]
+PAGE_SOURCES = ("page", "html-file")   # saved PubMed pages; every other source is efetch XML
+CHUNK = 8          # records per task sent to a worker: amortises the hand-over
+IN_FLIGHT = 4      # chunks per worker handed out ahead of the results taken
+
+
+class WorkerDied(ExtractorError):
+    """A worker process ended without an answer (killed, or out of memory)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One raw record to work on, as fetched or read: its PMID, bytes and source."""
+
+    pmid: str
+    raw: bytes
+    source: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """What became of an ``Item``: its record, a deletion, or the error and its stage.
+
+    ``parsed`` is True once the bytes parsed as the record (so they are worth keeping).
+    """
+
+    item: Item
+    record: ArticleRecord | None = None
+    deleted: bool = False
+    parsed: bool = False
+    stage: Stage | None = None
+    error: Exception | None = None
+
+
+def parse_item(item: Item) -> Article:
+    """The ``Article`` of an item's bytes, by the parser of its source."""
+    if item.source in PAGE_SOURCES:
+        return parse_page_html(item.raw, pmid=item.pmid)
+    return parse_article_xml(item.raw)
+
+
+def do_item(item: Item) -> Done:
+    """Parse and extract one record; every error is caught and returned with its stage."""
+    try:
+        article = parse_item(item)
+    except Exception as error:  # noqa: BLE001 - the record boundary: every error is returned
+        if isinstance(error, ParseError):
+            error = ParseError(f"could not parse record: {error}")
+        return Done(item, stage="parse", error=_portable(error))
+    if article.kind == "deleted":
+        return Done(item, deleted=True, parsed=True)
+    try:
+        record = build_record(article)
+    except Exception as error:  # noqa: BLE001 - the record boundary
+        return Done(item, parsed=True, stage="extract", error=_portable(error))
+    return Done(item, record=record, parsed=True)
+
+
+def do_items(items: list[Item]) -> list[Done]:
+    """``do_item`` of a chunk: the task a worker process runs."""
+    return [do_item(item) for item in items]
+
+
+def _portable(error: Exception) -> Exception:
+    """``error``, or a RuntimeError saying the same when it cannot cross to another process."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:  # noqa: BLE001 - any pickling problem
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def default_workers() -> int:
+    """The machine's cores available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run_items(items: Iterable[Item], workers: int = 1) -> Iterator[Done]:
+    """``do_item`` of every item, in input order; with ``workers`` > 1 in that many processes.
+
+    A worker that dies (killed, out of memory) ends the run with ``WorkerDied``; what was
+    already taken from this iterator is unaffected.
+    """
+    if workers <= 1:
+        yield from map(do_item, items)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers)
+    pending: deque[Future[list[Done]]] = deque()
+    try:
+        for chunk in _chunks(items, CHUNK):
+            pending.append(pool.submit(do_items, chunk))
+            if len(pending) >= workers * IN_FLIGHT:
+                yield from _result(pending.popleft())
+        while pending:
+            yield from _result(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[list[Done]]) -> list[Done]:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise WorkerDied("a worker process died without an answer (killed, or out of memory); "
+                         "what was stored stays, run the same command again to do the rest") from error
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
