@@ -18,10 +18,12 @@ import click
 from tqdm import tqdm
 
 from extractor import __version__, pipeline, search, store
+from extractor.baseline import FileReport
 from extractor.errors import ExtractorError
 from extractor.fetch import PubMedClient, Timeouts, describe_pmids
 from extractor.ids import is_pmid
 from extractor.summary import render_summary
+from extractor.work import default_workers
 
 DEFAULT_DB = "extractions.db"
 EXIT_INTERRUPTED = 130      # 128 + SIGINT, as shells report Ctrl-C
@@ -59,6 +61,7 @@ def cli() -> None:
       extract --query 'efalizumab[tiab] AND lupus' --max 200   # a PubMed search
       extract --xml fixtures/pubmed_xml/17638731.xml   # offline, from a saved file
       extract --reprocess                   # re-extract stored records, no network
+      extract baseline pubmed25n*.xml.gz    # PubMed's bulk files, resumable
       extract evaluate gold/*.jsonl --split test
       extract serve                         # browse the database in Datasette
 
@@ -204,7 +207,7 @@ def _dry_run(client: PubMedClient, query: str | None, max_records: int | None, a
 
 def _search(db: store.Database, client: PubMedClient, query: str, max_records: int | None,
             result: pipeline.RunResult, source: str, force: bool, batch_size: int,
-            quiet: bool) -> None:
+            quiet: bool, workers: int) -> None:
     """Run a search and fetch what it finds; notes on stderr unless ``quiet``. Errors of
     the search itself (ExtractorError) stop the run, as the caller reports."""
     plan = search.plan_search(client, query, max_records)
@@ -212,7 +215,8 @@ def _search(db: store.Database, client: PubMedClient, query: str, max_records: i
         _note(_describe_plan(plan))
     with progress_bar(plan.wanted, "fetching", not quiet and plan.wanted > 1) as bar:
         found, run_result = pipeline.run_search(db, client, plan, source=source, force=force,
-                                                batch_size=batch_size, on_progress=bar.update)
+                                                batch_size=batch_size, on_progress=bar.update,
+                                                workers=workers)
     if not quiet and len(found.pmids) != plan.wanted:
         _note(f"the search listed {len(found.pmids):,} PMIDs, not {plan.wanted:,} "
               f"(PubMed changed while it ran)")
@@ -224,6 +228,17 @@ def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> sto
         return store.open_db(path, lock_timeout=lock_timeout)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+WORKERS_OPTION = click.option(
+    "-w", "--workers", type=click.IntRange(min=1), envvar="EXTRACT_WORKERS", metavar="N",
+    help="Extract in N processes (env EXTRACT_WORKERS)  [default: the machine's cores; "
+         "a small input is done in this process]")
+LOCK_TIMEOUT_OPTION = click.option(
+    "--lock-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LOCK_TIMEOUT",
+    default=store.DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+    help="How long a write waits while another run holds the database; then the run "
+         "stops [env EXTRACT_LOCK_TIMEOUT].")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -264,10 +279,8 @@ def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> sto
               default=_DEFAULT_TIMEOUTS.deadline, show_default=True, metavar="SECONDS",
               help="Longest time for one whole request, body included; then it is retried "
                    "[env PUBMED_DEADLINE].")
-@click.option("--lock-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LOCK_TIMEOUT",
-              default=store.DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
-              help="How long a write waits while another run holds the database; then the run "
-                   "stops [env EXTRACT_LOCK_TIMEOUT].")
+@LOCK_TIMEOUT_OPTION
+@WORKERS_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per article on stdout, nothing else.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
 @click.option("--eutils-url", envvar="PUBMED_EUTILS_URL", metavar="URL",
@@ -284,8 +297,8 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         max_records: int | None, dry_run: bool, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
         batch_size: int, retries: int, connect_timeout: float, read_timeout: float, deadline: float,
-        lock_timeout: float, as_json: bool, quiet: bool, eutils_url: str | None, page_url: str | None,
-        api_key: str | None, email: str | None, debug: bool) -> None:
+        lock_timeout: float, workers: int | None, as_json: bool, quiet: bool, eutils_url: str | None,
+        page_url: str | None, api_key: str | None, email: str | None, debug: bool) -> None:
     """Fetch PMIDs, extract their findings and store them (the default command).
 
     Records already in the database are not fetched again (use --force);
@@ -327,6 +340,7 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         with contextlib.closing(client):
             _dry_run(client, query, max_records, as_json)
         return
+    workers = workers or default_workers()
     db = _open_db(db_path, lock_timeout)
     result = pipeline.RunResult()
     stopped_by: ExtractorError | None = None
@@ -334,14 +348,16 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         try:
             if reprocess:
                 with progress_bar(store.count_raw_records(db), "re-extracting", not quiet) as bar:
-                    result.merge(pipeline.reprocess(db, on_progress=bar.update))
+                    result.merge(pipeline.reprocess(db, on_progress=bar.update, workers=workers))
             if xml_files or html_files:
-                result.merge(pipeline.run_files(db, xml_files, html_files))
+                result.merge(pipeline.run_files(db, xml_files, html_files, workers=workers))
             if wanted:
                 _fetch(db, client, wanted, result, source=source, force=force, batch_size=batch_size,
-                       quiet=quiet, ask_email=not (email or quiet or (eutils_url or "").strip()))
+                       quiet=quiet, ask_email=not (email or quiet or (eutils_url or "").strip()),
+                       workers=workers)
             if query is not None:
-                _search(db, client, query, max_records, result, source, force, batch_size, quiet)
+                _search(db, client, query, max_records, result, source, force, batch_size, quiet,
+                        workers)
         except ExtractorError as exc:
             stopped_by = exc
         _report(db, result, as_json, quiet, debug)
@@ -360,17 +376,19 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
 
 
 def _fetch(db: store.Database, client: PubMedClient, wanted: list[str], result: pipeline.RunResult,
-           source: str, force: bool, batch_size: int, quiet: bool, ask_email: bool) -> None:
+           source: str, force: bool, batch_size: int, quiet: bool, ask_email: bool,
+           workers: int) -> None:
     if ask_email:
         click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email", err=True)
     with progress_bar(len(wanted), "fetching", not quiet and len(wanted) > 1) as bar:
         result.merge(pipeline.run_pmids(db, client, wanted, source=source, force=force,
-                                        batch_size=batch_size, on_progress=bar.update))
+                                        batch_size=batch_size, on_progress=bar.update,
+                                        workers=workers))
 
 
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
             debug: bool = False) -> None:
-    shown = list(dict.fromkeys([*result.stored, *result.skipped]))
+    shown = list(dict.fromkeys([*result.stored, *result.skipped])) if as_json or not quiet else []
     for pmid in shown:
         record = store.load_record(db, pmid)
         if record is None:
@@ -392,6 +410,69 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
         click.echo(f"Error: {failure.line()}", err=True)
         if debug and not failure.expected:
             click.echo("".join(traceback.format_exception(failure.error)).rstrip(), err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
+              type=click.Path(dir_okay=False), help="SQLite database to write (created if missing).")
+@WORKERS_OPTION
+@click.option("--force", is_flag=True, help="Read files again even when an earlier run finished them.")
+@LOCK_TIMEOUT_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per file.")
+def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: bool,
+             lock_timeout: float, quiet: bool) -> None:
+    """Read PubMed baseline and update files (pubmed25n0001.xml.gz ...) into the database.
+
+    PATHS are files or directories of them (.xml.gz or .xml). Files are
+    read in name order, as NLM numbers them, so an update file's revised
+    record replaces the baseline's and its DeleteCitation removes the
+    records it names (their findings and raw records too; the PMIDs are
+    listed in deleted_pmids). Each file is streamed, in flat memory. Its
+    progress is stored with its records (the files table): a run that is
+    stopped, even killed, resumes where it stopped, and a finished file is
+    skipped. Exit status: 0 all read, 1 some records or files failed (named,
+    the others stored), 2 usage error, 130 interrupted.
+
+    \b
+    Examples:
+      extract baseline pubmed25n0001.xml.gz --db pubmed.db
+      extract baseline baseline/ updatefiles/ --db pubmed.db --workers 8
+      extract baseline fixtures/baseline --db test.db       # small generated files
+    """
+    from extractor.baseline import run_baseline
+
+    db = _open_db(db_path, lock_timeout)
+    try:
+        with progress_bar(0, "reading", not quiet) as bar:
+            done = run_baseline(db, list(paths), workers=workers or default_workers(), force=force,
+                                on_progress=bar.update)
+    except KeyboardInterrupt:
+        click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
+                   f"to go on from there.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    if not quiet:
+        for report in done.files:
+            _note(_describe_file(report))
+    for failure in done.run.failures:
+        click.echo(f"Error: {failure.line()}", err=True)
+    if done.run.failures:
+        sys.exit(1)
+
+
+def _describe_file(report: FileReport) -> str:
+    """``pubmed25n0003.xml.gz: 66 stored, 8 deleted, 0 failed (resumed after 40)``."""
+    if report.skipped:
+        return f"{report.name}: done by an earlier run, skipped (--force reads it again)"
+    line = f"{report.name}: {report.stored:,} stored, {report.deleted:,} deleted, {report.failed:,} failed"
+    if report.resumed_at:
+        line += f" (resumed after {report.resumed_at:,})"
+    return line if report.complete else line + "; not read to its end"
 
 
 @cli.command()

@@ -106,7 +106,7 @@ class RunResult:
         self.unrequested.extend(other.unrequested)
 
 
-def _noop(_: int) -> None:
+def noop(_: int) -> None:
     return None
 
 
@@ -125,7 +125,7 @@ def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: St
         try:
             store.save_failure(db, pmid, stage, error)
         except store.DatabaseLocked:
-            raise  # the run stops (see _stop_when_locked)
+            raise  # the run stops (see stop_when_locked)
         except ExtractorError:
             continue
 
@@ -150,7 +150,7 @@ def keep(db: store.Database, result: RunResult, done: Done) -> None:
         assert done.record is not None
         store.save_record(db, done.record, raw=item.raw, source=item.source)
     except store.DatabaseLocked:
-        raise  # not this record's fault: the run stops (see _stop_when_locked)
+        raise  # not this record's fault: the run stops (see stop_when_locked)
     except Exception as error:  # noqa: BLE001 - the record boundary: every error is recorded
         _fail(db, result, [item.pmid], "store", error)
         return
@@ -158,7 +158,7 @@ def keep(db: store.Database, result: RunResult, done: Done) -> None:
 
 
 def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Done], object],
-              on_batch: Callable[[int], object] = _noop, on_progress: ProgressCallback = _noop,
+              on_batch: Callable[[int], object] = noop, on_progress: ProgressCallback = noop,
               batch_size: int = WRITE_BATCH, seconds: float = WRITE_SECONDS) -> None:
     """Store every result with ``keep_one``, many to a transaction: a COMMIT per
     ``batch_size`` results or ``seconds``, whichever comes first, and at the end.
@@ -195,7 +195,7 @@ def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Don
 
 
 @contextmanager
-def _stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[None]:
+def stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[None]:
     """End the run when the database stays locked: one ``Failure`` names the PMIDs of
     ``pmids`` not done yet (none when they are not known, as for input files)."""
     try:
@@ -207,7 +207,7 @@ def _stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[
 
 
 def _work(db: store.Database, result: RunResult, items: Iterable[Item], workers: int,
-          on_progress: ProgressCallback = _noop) -> None:
+          on_progress: ProgressCallback = noop) -> None:
     """Parse and extract ``items`` (in ``workers`` processes), storing the results in order."""
     store_all(db, run_items(items, workers), partial(keep, db, result), on_progress=on_progress)
 
@@ -243,7 +243,7 @@ def run_pmids(
     source: str = "efetch",
     force: bool = False,
     batch_size: int = 200,
-    on_progress: ProgressCallback = _noop,
+    on_progress: ProgressCallback = noop,
     workers: int = 1,
 ) -> RunResult:
     """Fetch, extract and store ``pmids``; those already stored are skipped unless ``force``."""
@@ -258,7 +258,7 @@ def run_pmids(
         items = _page_items(db, client, wanted, result, on_progress)
     else:
         items = _batch_items(db, client, wanted, batch_size, result, on_progress)
-    with _stop_when_locked(result, wanted):
+    with stop_when_locked(result, wanted):
         _work(db, result, items, workers, on_progress)
     return result
 
@@ -295,9 +295,9 @@ def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterabl
     the fault are stored); the next file is still read.
     """
     result = RunResult()
-    items = chain(*(_xml_file_items(path, "xml-file", result) for path in xml_files),
+    items = chain(*(xml_file_items(path, "xml-file", result) for path in xml_files),
                   *(_html_file_items(path, result) for path in html_files))
-    with _stop_when_locked(result):
+    with stop_when_locked(result):
         _work(db, result, items, workers)
     return result
 
@@ -309,7 +309,7 @@ def open_records_file(path: Path) -> BinaryIO:
     return path.open("rb")
 
 
-def _xml_file_items(path: Path, source: str, result: RunResult, skip: int = 0) -> Iterator[Item]:
+def xml_file_items(path: Path, source: str, result: RunResult, skip: int = 0) -> Iterator[Item]:
     """The records of an XML file, in order, after the first ``skip``. A file that cannot be
     read to its end adds a ``Failure`` naming it (records before the fault are yielded)."""
     try:
@@ -339,12 +339,12 @@ def _html_file_items(path: Path, result: RunResult) -> Iterator[Item]:
     yield Item(article.pmid, html, "html-file")
 
 
-def reprocess(db: store.Database, on_progress: ProgressCallback = _noop,
+def reprocess(db: store.Database, on_progress: ProgressCallback = noop,
               workers: int = 1) -> RunResult:
     """Re-extract every stored raw record with the current extractor; no network."""
     result = RunResult()
     items = (Item(pmid, raw, source) for pmid, source, raw in store.iter_raw_records(db))
-    with _stop_when_locked(result):
+    with stop_when_locked(result):
         _work(db, result, items, workers, on_progress)
     return result
 
@@ -364,7 +364,8 @@ def run_search(
     source: str = "efetch",
     force: bool = False,
     batch_size: int = 200,
-    on_progress: ProgressCallback = _noop,
+    on_progress: ProgressCallback = noop,
+    workers: int = 1,
 ) -> tuple[search.SearchResult, RunResult]:
     """Read the PMIDs of a planned search, store the search, then fetch, extract and store
     its records through ``run_pmids``: by PMID, in batches, so the PMIDs already stored are
@@ -376,4 +377,4 @@ def run_search(
     found = search.find_pmids(client, plan)
     save_search(db, found)
     return found, run_pmids(db, client, list(found.pmids), source=source, force=force,
-                            batch_size=batch_size, on_progress=on_progress)
+                            batch_size=batch_size, on_progress=on_progress, workers=workers)

@@ -12,6 +12,8 @@ are taken.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import pickle
 from collections import deque
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Literal
 
 from extractor.errors import ExtractorError, ParseError
@@ -32,6 +34,7 @@ Stage = Literal["fetch", "parse", "extract", "store"]
 PAGE_SOURCES = ("page", "html-file")   # saved PubMed pages; every other source is efetch XML
 CHUNK = 8          # records per task sent to a worker: amortises the hand-over
 IN_FLIGHT = 4      # chunks per worker handed out ahead of the results taken
+SMALL = 32         # fewer items than this are done in this process
 
 
 class WorkerDied(ExtractorError):
@@ -108,26 +111,68 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_items(items: Iterable[Item], workers: int = 1) -> Iterator[Done]:
-    """``do_item`` of every item, in input order; with ``workers`` > 1 in that many processes.
+class Workers:
+    """Up to ``count`` worker processes for ``map``, started when an input first needs them
+    and kept until ``close`` (or the end of a ``with`` block), so a run of many files or
+    batches starts them (and they load the vocabularies) once."""
 
-    A worker that dies (killed, out of memory) ends the run with ``WorkerDied``; what was
-    already taken from this iterator is unaffected.
-    """
-    if workers <= 1:
-        yield from map(do_item, items)
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    pending: deque[Future[list[Done]]] = deque()
-    try:
-        for chunk in _chunks(items, CHUNK):
-            pending.append(pool.submit(do_items, chunk))
-            if len(pending) >= workers * IN_FLIGHT:
+    def __init__(self, count: int = 1) -> None:
+        self.count = count
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def map(self, items: Iterable[Item]) -> Iterator[Done]:
+        """``do_item`` of every item, in input order.
+
+        An input of fewer than ``SMALL`` items is done in this process when no worker is
+        running yet: starting workers costs more than it saves. A worker that dies (killed,
+        out of memory) ends the run with ``WorkerDied``; what was already taken from this
+        iterator is unaffected.
+        """
+        iterator = iter(items)
+        head = list(islice(iterator, SMALL)) if self.count > 1 and self._pool is None else []
+        if self.count <= 1 or (self._pool is None and len(head) < SMALL):
+            yield from map(do_item, chain(head, iterator))
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=_context())
+        pending: deque[Future[list[Done]]] = deque()
+        try:
+            for chunk in _chunks(chain(head, iterator), CHUNK):
+                pending.append(self._pool.submit(do_items, chunk))
+                if len(pending) >= self.count * IN_FLIGHT:
+                    yield from _result(pending.popleft())
+            while pending:
                 yield from _result(pending.popleft())
-        while pending:
-            yield from _result(pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def run_items(items: Iterable[Item], workers: int = 1) -> Iterator[Done]:
+    """``Workers(workers).map(items)``, the workers stopped at the end."""
+    with Workers(workers) as pool:
+        yield from pool.map(items)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Workers fork from a clean server process that has imported this module once: no
+    threads of the caller (fetching, deadlines) are copied, and start-up is a fork."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _result(future: Future[list[Done]]) -> list[Done]:

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "pubmed_xml"
 RUN_TIMEOUT = 120.0
 # Columns that hold the time of the run, not its result.
-TIMESTAMP_COLUMNS = {"fetched_at", "extracted_at", "failed_at"}
+TIMESTAMP_COLUMNS = {"fetched_at", "extracted_at", "failed_at", "started_at", "finished_at",
+                     "deleted_at"}
 # Lookup ids depend on which record first named a drug or condition: compare names instead.
 LOOKUP_COLUMNS = {"drug_id": "drugs", "condition_id": "conditions"}
 
