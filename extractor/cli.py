@@ -419,10 +419,17 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
               type=click.Path(dir_okay=False), help="SQLite database to write (created if missing).")
 @WORKERS_OPTION
 @click.option("--force", is_flag=True, help="Read files again even when an earlier run finished them.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Run one task per file on a Dask cluster: a scheduler address "
+                   "(tcp://host:8786) or 'local' (a local cluster of --workers processes).")
+@click.option("--shard-dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="With --dask: where each task writes its file's database, merged then removed; "
+                   "every worker must see it  [default: DB.shards next to the database]")
 @LOCK_TIMEOUT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per file.")
 def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: bool,
-             lock_timeout: float, quiet: bool) -> None:
+             dask_address: str | None, shard_dir: Path | None, lock_timeout: float,
+             quiet: bool) -> None:
     """Read PubMed baseline and update files (pubmed25n0001.xml.gz ...) into the database.
 
     PATHS are files or directories of them (.xml.gz or .xml). Files are
@@ -435,19 +442,31 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
     skipped. Exit status: 0 all read, 1 some records or files failed (named,
     the others stored), 2 usage error, 130 interrupted.
 
+    With --dask, each file is one task on a Dask cluster, read into a
+    database of its own in --shard-dir (which the workers must see) and
+    merged into --db in name order; the workers need this package.
+
     \b
     Examples:
       extract baseline pubmed25n0001.xml.gz --db pubmed.db
       extract baseline baseline/ updatefiles/ --db pubmed.db --workers 8
       extract baseline fixtures/baseline --db test.db       # small generated files
+      extract baseline /shared/baseline --db /shared/pubmed.db --dask tcp://scheduler:8786
+      extract baseline fixtures/baseline --db test.db --dask local --workers 2
     """
     from extractor.baseline import run_baseline
+    from extractor.cluster import run_baseline_dask
 
+    workers = workers or default_workers()
     db = _open_db(db_path, lock_timeout)
     try:
-        with progress_bar(0, "reading", not quiet) as bar:
-            done = run_baseline(db, list(paths), workers=workers or default_workers(), force=force,
-                                on_progress=bar.update)
+        if dask_address:
+            done = run_baseline_dask(db, list(paths), dask_address,
+                                     shard_dir or Path(f"{db_path}.shards"), workers, force)
+        else:
+            with progress_bar(0, "reading", not quiet) as bar:
+                done = run_baseline(db, list(paths), workers=workers, force=force,
+                                    on_progress=bar.update)
     except KeyboardInterrupt:
         click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
                    f"to go on from there.", err=True)

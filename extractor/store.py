@@ -854,6 +854,56 @@ def transaction(db: Database, action: str = "cannot write to the database") -> I
 # Bulk files
 # ---------------------------------------------------------------------------------------------
 
+# Lookup tables and the link columns pointing at them: ids are per database, names are not.
+_LOOKUPS = {"article_drugs": ("drug_id", "drugs"), "article_conditions": ("condition_id", "conditions")}
+
+
+def merge_shard(db: Database, shard: str | Path) -> None:
+    """Copy a shard database (one bulk file read elsewhere, by ``extract baseline --dask``)
+    into ``db``, as if its file had been read into ``db``: ATTACH, then in one transaction
+    every article of the shard replaces the stored one, its ``DeleteCitation`` PMIDs are
+    removed, and its failures, raw records, deletions and ``files`` row are copied. Drug and
+    condition rows are matched by (name, identifier), since their ids differ between files.
+    """
+    with _sqlite_errors(f"cannot open the shard {shard}", db):
+        db.execute("attach database ? as shard", [str(shard)])
+    try:
+        with _writing(db, f"cannot merge the shard {shard}"):
+            _merge_attached(db)
+    finally:
+        with _sqlite_errors(f"cannot close the shard {shard}", db):
+            db.execute("detach database shard")
+
+
+def _merge_attached(db: Database) -> None:
+    touched = "select pmid from shard.articles union select pmid from shard.deleted_pmids"
+    for table in (*ARTICLE_CHILD_TABLES, "articles", "failures", "deleted_pmids"):
+        db.execute(f"delete from main.{table} where pmid in ({touched})")
+    db.execute("delete from main.raw_records where pmid in (select pmid from shard.deleted_pmids)")
+    for table in ("drugs", "conditions"):
+        db.execute(f"insert into main.{table} (name, identifier) "
+                   f"select name, identifier from shard.{table} s where not exists ("
+                   f"select 1 from main.{table} m where m.name = s.name and m.identifier is s.identifier)")
+    for table in ("articles", *ARTICLE_CHILD_TABLES):
+        columns = list(TABLES[table]["columns"])
+        if table in _LOOKUPS:
+            link, lookup = _LOOKUPS[table]
+            chosen = ", ".join("m.id" if c == link else f"t.{_quoted(c)}" for c in columns)
+            source = (f"shard.{table} t join shard.{lookup} s on s.id = t.{link} join main.{lookup} m "
+                      f"on m.name = s.name and m.identifier is s.identifier")
+        else:
+            chosen, source = ", ".join(f"t.{_quoted(c)}" for c in columns), f"shard.{table} t"
+        names = ", ".join(_quoted(c) for c in columns)
+        db.execute(f"insert into main.{table} ({names}) select {chosen} from {source}")
+    for table in ("raw_records", "failures", "deleted_pmids", "files"):
+        names = ", ".join(_quoted(c) for c in TABLES[table]["columns"])
+        db.execute(f"insert or replace into main.{table} ({names}) select {names} from shard.{table}")
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
+
+
 
 def file_state(db: Database, name: str) -> Json | None:
     """The ``files`` row of the bulk file ``name``, or None when it was never started."""

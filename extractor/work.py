@@ -16,12 +16,13 @@ import multiprocessing
 import multiprocessing.context
 import os
 import pickle
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import chain, islice
+from itertools import islice
 from typing import Literal
 
 from extractor.errors import ExtractorError, ParseError
@@ -34,7 +35,7 @@ Stage = Literal["fetch", "parse", "extract", "store"]
 PAGE_SOURCES = ("page", "html-file")   # saved PubMed pages; every other source is efetch XML
 CHUNK = 8          # records per task sent to a worker: amortises the hand-over
 IN_FLIGHT = 4      # chunks per worker handed out ahead of the results taken
-SMALL = 32         # fewer items than this are done in this process
+SMALL = 32         # items done in this process before workers are started
 
 
 class WorkerDied(ExtractorError):
@@ -134,22 +135,22 @@ class Workers:
     def map(self, items: Iterable[Item]) -> Iterator[Done]:
         """``do_item`` of every item, in input order.
 
-        An input of fewer than ``SMALL`` items is done in this process when no worker is
-        running yet: starting workers costs more than it saves. A worker that dies (killed,
-        out of memory) ends the run with ``WorkerDied``; what was already taken from this
-        iterator is unaffected.
+        Until workers are running, the first ``SMALL`` items are done in this process, each as
+        soon as it comes: a small input never pays for starting workers (each loads the
+        vocabularies), and a slow source (fetching) never holds records back. A worker that
+        dies (killed, out of memory) ends the run with ``WorkerDied``; what was already taken
+        from this iterator is unaffected. Workers ignore Ctrl-C: the caller decides.
         """
         iterator = iter(items)
-        head = list(islice(iterator, SMALL)) if self.count > 1 and self._pool is None else []
-        if self.count <= 1 or (self._pool is None and len(head) < SMALL):
-            yield from map(do_item, chain(head, iterator))
+        if self.count <= 1:
+            yield from map(do_item, iterator)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=_context())
+            yield from map(do_item, islice(iterator, SMALL))
         pending: deque[Future[list[Done]]] = deque()
         try:
-            for chunk in _chunks(chain(head, iterator), CHUNK):
-                pending.append(self._pool.submit(do_items, chunk))
+            for chunk in _chunks(iterator, CHUNK):
+                pending.append(self._executor().submit(do_items, chunk))
                 if len(pending) >= self.count * IN_FLIGHT:
                     yield from _result(pending.popleft())
             while pending:
@@ -157,6 +158,17 @@ class Workers:
         finally:
             for future in pending:
                 future.cancel()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=_context(),
+                                             initializer=_ignore_interrupts)
+        return self._pool
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: Ctrl-C reaches the whole process group; only the caller acts on it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_items(items: Iterable[Item], workers: int = 1) -> Iterator[Done]:
