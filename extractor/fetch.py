@@ -17,8 +17,8 @@ deadline for the whole request, body included (`Timeouts`), so a server that tri
 answer a byte at a time cannot hold a run. HTTP 429/500/502/503/504, connection errors,
 timeouts, deadlines and answers that are not whole efetch XML (cut off, or an HTML error
 page sent with 200) are retried with exponential backoff and full jitter (NCBI sends no
-Retry-After), up to `max_attempts` attempts in all; every attempt, retries included, waits
-for the limiter.
+Retry-After), up to `max_attempts` attempts in all; every attempt, retries included, holds
+a slot of the limiter from its start until its answer is in (see `ratelimit`).
 Page requests wait for the same limiter: NCBI publishes no limit for pages, and one
 shared budget keeps the whole run polite.
 """
@@ -371,8 +371,8 @@ class PubMedClient:
         about = subject or describe_pmids(pmids)
         failure = _Failure("no attempt", None, False)
         for attempt in range(1, self.max_attempts + 1):
-            self.limiter.acquire()
-            body, failure = self._attempt(what, pmids, method, url, data)
+            with self.limiter.slot():        # held until the answer is in
+                body, failure = self._attempt(what, pmids, method, url, data)
             if body is not None:
                 return body
             if not failure.retry:

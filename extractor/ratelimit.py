@@ -1,36 +1,59 @@
 """A thread-safe sliding-window rate limiter for NCBI requests.
 
 NCBI allows 3 E-utilities requests per second without an API key and 10 with one, and
-counts them over a sliding one-second window (as does the fake server in the tests). A
-naive "one request every 1/3 s" interval is both slower than needed and not enough on its
-own: what matters is that no window of one second ever holds more than `rate` request
-starts. So this limiter keeps the start times of the last `rate` requests and lets a new
-request start only once the oldest of them is `window + margin` seconds old.
+counts them over a sliding one-second window (as does the fake server in the tests): no
+window of one second may hold more than `rate` requests *as the server counts them*, that
+is when each request reaches it, not when the client decided to send it.
+
+The client cannot see that moment, but it can bound it: the server counts a request after
+it was sent and before it answers. So each request holds a slot from the moment it may
+start until its answer is in, and a request may start only once the request `rate` places
+before it has been answered `window` (plus a small `margin`) seconds ago. Then any `rate + 1`
+requests reach the server at least a window apart, however long each one took to get there
+or to be answered: a request sent late (a thread descheduled, a slow connection, a busy
+server reading it) only makes the next ones wait longer.
+
+Anchoring the window on the grant instead (a "start") is not enough on its own: a request
+that reaches the server 0.15 s after it was granted shifts the server's window by 0.15 s,
+and with a 0.1 s margin the request `rate` places later is refused with a 429.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 # NCBI's published limits (https://www.ncbi.nlm.nih.gov/books/NBK25497/).
 RATE_WITHOUT_KEY = 3
 RATE_WITH_KEY = 10
 
-# Requests leave the client a few milliseconds before the server counts them, and not
-# always with the same delay; a tenth of a second keeps us clear of the server's window.
-DEFAULT_MARGIN_S = 0.1
+# The window starts when an answer is in, after the server counted the request, so the
+# margin only has to cover the resolution of clocks and sleeps: 20 ms is plenty and costs
+# 2 % of the throughput.
+DEFAULT_MARGIN_S = 0.02
+
+
+class _Slot:
+    """One request's hold on the limiter: `end` is None until its answer is in."""
+
+    __slots__ = ("end",)
+
+    def __init__(self) -> None:
+        self.end: float | None = None
 
 
 class RateLimiter:
-    """At most `rate` request starts in any `window` seconds (plus a safety `margin`).
+    """At most `rate` requests in any `window` seconds, as the server counts them.
 
-    Call `acquire()` before every request, retries included. It blocks until a slot is
-    free and returns how long it waited. Slots are reserved under a lock and the wait
-    happens outside it, so threads sharing one limiter queue in order without holding
-    each other up. `clock` and `sleep` can be replaced by fakes in tests.
+    Send every request, retries included, inside `with limiter.slot():`. The block is
+    entered once the request may start (the `with` gives the seconds waited) and must be
+    left once its answer is in, or it failed. Slots are granted under a lock and the wait
+    happens outside it, so threads sharing one limiter queue without holding each other
+    up. `clock` and `sleep` can be replaced by fakes in tests.
     """
 
     def __init__(self, rate: int, window: float = 1.0, margin: float = DEFAULT_MARGIN_S,
@@ -45,10 +68,11 @@ class RateLimiter:
         self.margin = margin
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        # Start times (reserved, possibly in the future) of the last `rate` requests,
-        # oldest first; they never decrease.
-        self._starts: deque[float] = deque(maxlen=rate)
+        self._changed = threading.Condition()
+        # The slots granted last (at most `rate`), oldest first, and the latest answer
+        # time of every older slot: the next request may start a window after that.
+        self._recent: deque[_Slot] = deque()
+        self._answered = -math.inf
 
     @classmethod
     def for_ncbi(cls, api_key: str | None, margin: float = DEFAULT_MARGIN_S,
@@ -57,22 +81,34 @@ class RateLimiter:
         """The limiter NCBI asks for: 10 requests/s with an API key, 3 without."""
         return cls(RATE_WITH_KEY if api_key else RATE_WITHOUT_KEY, margin=margin, clock=clock, sleep=sleep)
 
-    def reserve(self) -> float:
-        """Reserve the next free start time and return it (on this limiter's clock)."""
-        with self._lock:
-            now = self._clock()
-            start = now
-            if len(self._starts) == self.rate:
-                # The request `rate` places back must be a full window (plus margin) old.
-                start = max(now, self._starts[0] + self.window + self.margin)
-            self._starts.append(start)
-            return start
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        """Wait until a request may start, then hold the slot until the block is left."""
+        held, start = self._grant()
+        try:
+            delay = start - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+            yield max(delay, 0.0)
+        finally:
+            self._release(held)
 
-    def acquire(self) -> float:
-        """Block until this request may start; return the seconds waited."""
-        start = self.reserve()
-        delay = start - self._clock()
-        if delay > 0:
-            self._sleep(delay)
-            return delay
-        return 0.0
+    def _grant(self) -> tuple[_Slot, float]:
+        """A new slot and the time its request may start (on this limiter's clock)."""
+        with self._changed:
+            # Request n needs request n - rate (and every one before it) answered.
+            while len(self._recent) >= self.rate:
+                oldest = self._recent[0]
+                if oldest.end is None:          # still under way: wait for its answer
+                    self._changed.wait()
+                    continue
+                self._recent.popleft()
+                self._answered = max(self._answered, oldest.end)
+            held = _Slot()
+            self._recent.append(held)
+            return held, max(self._clock(), self._answered + self.window + self.margin)
+
+    def _release(self, held: _Slot) -> None:
+        with self._changed:
+            held.end = self._clock()
+            self._changed.notify_all()

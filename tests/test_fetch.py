@@ -379,45 +379,108 @@ def test_fetch_page_retries_then_gives_up(ncbi_stub: NCBIStub, tmp_path: Path) -
 
 # --- the rate limiter ------------------------------------------------------------------
 
-def test_limiter_ten_acquisitions_at_3_per_second_take_3_seconds() -> None:
+class ServerWindow:
+    """NCBI's rule as fake_ncbi.py applies it: a request is counted when it reaches the
+    server, and refused when `limit` accepted requests are in the second before it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.accepted: list[float] = []
+        self.refused: list[float] = []
+
+    def count(self, now: float) -> bool:
+        in_window = [t for t in self.accepted if t > now - 1.0]
+        if len(in_window) >= self.limit:
+            self.refused.append(now)
+            return False
+        self.accepted.append(now)
+        return True
+
+
+def send(limiter: RateLimiter, clock: FakeClock, server: ServerWindow,
+         stall: float = 0.0, latency: float = 0.01) -> float:
+    """One request through the limiter: it reaches the server `stall` seconds after it may
+    start and is answered `latency` seconds later. Returns the time it was counted."""
+    with limiter.slot():
+        clock.now += stall
+        arrived = clock.now
+        server.count(arrived)
+        clock.now += latency
+    return arrived
+
+
+def test_limiter_ten_requests_at_3_per_second_take_3_seconds() -> None:
     clock = FakeClock()
     limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
-    starts = []
-    for _ in range(10):
-        limiter.acquire()
-        starts.append(clock.now - 1000.0)
-    assert starts[-1] >= 3.0
-    assert starts[:3] == [0.0, 0.0, 0.0]          # a sliding window lets a burst of 3 go at once
-    assert starts[-1] < 3.5                        # ... and adds only the safety margin per window
+    server = ServerWindow(3)
+    arrivals = [send(limiter, clock, server, latency=0.0) - 1000.0 for _ in range(10)]
+    # A sliding window lets a burst of 3 go at once, then 3 more a window (plus the margin) later.
+    assert arrivals == pytest.approx([0.0] * 3 + [1.02] * 3 + [2.04] * 3 + [3.06])
+    assert server.refused == []
+
+
+def test_limiter_counts_the_window_from_the_answer_not_the_grant() -> None:
+    """The first request reaches the server 0.15 s after it was let go (a thread descheduled,
+    a slow connection): the fourth must not reach it within a second of the first.
+    The old limiter timed the window from the grant and sent the fourth 1.1 s after it:
+    0.95 s after the server counted the first, so the server refused it."""
+    clock = FakeClock()
+    limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
+    server = ServerWindow(3)
+    arrivals = [send(limiter, clock, server, stall=0.15)]
+    arrivals += [send(limiter, clock, server) for _ in range(3)]
+    assert server.refused == []
+    assert arrivals[3] - arrivals[0] == pytest.approx(1.0 + 0.01 + limiter.margin)
 
 
 @pytest.mark.parametrize("rate", [1, 3, 10])
-def test_limiter_sliding_window_property(rate: int) -> None:
+def test_limiter_keeps_every_server_window_under_the_rate(rate: int) -> None:
+    """Whatever each request's delay on the way to the server and back, and the idle gaps
+    between them, the server never sees more than `rate` requests in a second."""
     clock = FakeClock()
     limiter = RateLimiter(rate, clock=clock, sleep=clock.sleep)
+    server = ServerWindow(rate)
     rng = random.Random(rate)
-    starts = []
-    for _ in range(60):
-        clock.now += rng.choice([0.0, 0.0, 0.05, 0.3, 1.2])   # idle gaps of various lengths
-        limiter.acquire()
-        starts.append(clock.now)
-    # No window of 1 s (plus the margin) ever holds more than `rate` starts.
-    gaps = [later - earlier for earlier, later in zip(starts, starts[rate:])]
-    assert len(gaps) == 60 - rate
-    assert min(gaps) >= 1.0 + limiter.margin - 1e-9
+    for _ in range(300):
+        clock.now += rng.choice([0.0, 0.0, 0.0, 0.05, 0.3, 1.2])       # idle gaps
+        stall = rng.choice([0.0, 0.0, 0.001, 0.02, 0.15, 0.4])         # on the way there
+        send(limiter, clock, server, stall=stall, latency=rng.uniform(0.0, 0.3))
+    assert (len(server.accepted), server.refused) == (300, [])
 
 
 def test_limiter_does_not_wait_when_requests_are_spread_out() -> None:
     clock = FakeClock()
     limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
     for _ in range(5):
-        assert limiter.acquire() == 0.0
+        with limiter.slot() as waited:
+            assert waited == 0.0
         clock.now += 0.4
     assert clock.sleeps == []
 
 
 def test_limiter_for_ncbi() -> None:
     assert (RateLimiter.for_ncbi(None).rate, RateLimiter.for_ncbi("key").rate) == (3, 10)
+
+
+def test_a_request_under_way_holds_its_slot() -> None:
+    """With rate 1, a second thread may not start until the first request is answered,
+    and then only a window (plus the margin) after that answer."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    started: list[float] = []
+
+    def second() -> None:
+        with limiter.slot():
+            started.append(clock.now)
+
+    with limiter.slot():
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.2)                 # it cannot start while this request is under way
+        assert started == []
+        clock.now += 5.0                 # the answer comes in 5 s later
+    thread.join(10)
+    assert started == [pytest.approx(1005.0 + 1.0 + limiter.margin)]
 
 
 def test_limiter_is_thread_safe() -> None:
@@ -427,8 +490,7 @@ def test_limiter_is_thread_safe() -> None:
 
     def work() -> None:
         for _ in range(5):
-            limiter.acquire()
-            with lock:
+            with limiter.slot(), lock:
                 starts.append(time.monotonic())
 
     threads = [threading.Thread(target=work) for _ in range(4)]
