@@ -2,6 +2,9 @@
 
 Only this module prints. Library errors become ``click.ClickException`` (exit 1) or
 ``click.UsageError`` (exit 2); nothing a user can cause ends in a traceback.
+
+The library is imported inside the commands that use it, not at the top: `extract --help`
+then starts in a fraction of the time loading the extractors takes.
 """
 
 from __future__ import annotations
@@ -12,23 +15,30 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from tqdm import tqdm
 
-from extractor import __version__, pipeline, search, store
-from extractor.baseline import FileReport
+from extractor import __version__, defaults
 from extractor.errors import ExtractorError
-from extractor.fetch import PubMedClient, Timeouts, describe_pmids
 from extractor.ids import is_pmid
-from extractor.summary import render_summary
-from extractor.work import default_workers
+
+if TYPE_CHECKING:   # imported where used: `extract --help` must not load the library
+    from tqdm import tqdm
+
+    from extractor import fetch, pipeline, search, store
+    from extractor.baseline import FileReport
 
 DEFAULT_DB = "extractions.db"
 EXIT_INTERRUPTED = 130      # 128 + SIGINT, as shells report Ctrl-C
 _BAD_LINES_SHOWN = 5
-_DEFAULT_TIMEOUTS = Timeouts()
+
+
+def PubMedClient(**options: Any) -> fetch.PubMedClient:
+    """The NCBI client (``fetch.PubMedClient``), imported on first use; tests replace it."""
+    from extractor.fetch import PubMedClient as client_class
+
+    return client_class(**options)
 
 
 class DefaultRunGroup(click.Group):
@@ -71,12 +81,16 @@ def cli() -> None:
 
 def progress_bar(total: int, label: str, enabled: bool) -> tqdm:  # type: ignore[type-arg]
     """A progress bar on stderr with counts, rate and ETA, drawn only on a terminal."""
+    from tqdm import tqdm
+
     return tqdm(total=total, desc=label, unit=" records", file=sys.stderr,
                 disable=None if enabled and total > 0 else True)
 
 
 def _note(message: str) -> None:
     """A line on stderr that does not break a progress bar being drawn."""
+    from tqdm import tqdm
+
     tqdm.write(message, file=sys.stderr)
 
 
@@ -172,7 +186,9 @@ def search_query(query: str | None, query_file: str | None, max_records: int | N
     return " ".join(text.split())
 
 
-def _plan_search(client: PubMedClient, query: str, max_records: int | None) -> search.SearchPlan:
+def _plan_search(client: fetch.PubMedClient, query: str, max_records: int | None) -> search.SearchPlan:
+    from extractor import search
+
     try:
         return search.plan_search(client, query, max_records)
     except ExtractorError as exc:
@@ -182,6 +198,8 @@ def _plan_search(client: PubMedClient, query: str, max_records: int | None) -> s
 def _describe_plan(plan: search.SearchPlan) -> str:
     """'29 records match 'lupus'; more than PubMed's 9,999 per search: split into 3 slices by
     PMID range; --max 5: the newest 5' (one line)."""
+    from extractor import search
+
     if plan.count == 0:
         return f"no records match {plan.query!r}"
     noun = "record matches" if plan.count == 1 else "records match"
@@ -194,7 +212,7 @@ def _describe_plan(plan: search.SearchPlan) -> str:
     return line
 
 
-def _dry_run(client: PubMedClient, query: str | None, max_records: int | None, as_json: bool) -> None:
+def _dry_run(client: fetch.PubMedClient, query: str | None, max_records: int | None, as_json: bool) -> None:
     """Print what a search would fetch; nothing is fetched or stored."""
     assert query is not None   # search_query refuses --dry-run without a query
     plan = _plan_search(client, query, max_records)
@@ -205,11 +223,13 @@ def _dry_run(client: PubMedClient, query: str | None, max_records: int | None, a
         click.echo(_describe_plan(plan))
 
 
-def _search(db: store.Database, client: PubMedClient, query: str, max_records: int | None,
+def _search(db: store.Database, client: fetch.PubMedClient, query: str, max_records: int | None,
             result: pipeline.RunResult, source: str, force: bool, batch_size: int,
             quiet: bool, workers: int) -> None:
     """Run a search and fetch what it finds; notes on stderr unless ``quiet``. Errors of
     the search itself (ExtractorError) stop the run, as the caller reports."""
+    from extractor import pipeline, search
+
     plan = search.plan_search(client, query, max_records)
     if not quiet:
         _note(_describe_plan(plan))
@@ -223,7 +243,9 @@ def _search(db: store.Database, client: PubMedClient, query: str, max_records: i
     result.merge(run_result)
 
 
-def _open_db(path: str, lock_timeout: float = store.DEFAULT_LOCK_TIMEOUT) -> store.Database:
+def _open_db(path: str, lock_timeout: float = defaults.LOCK_TIMEOUT) -> store.Database:
+    from extractor import store
+
     try:
         return store.open_db(path, lock_timeout=lock_timeout)
     except ExtractorError as exc:
@@ -236,7 +258,7 @@ WORKERS_OPTION = click.option(
          "a small input is done in this process]")
 LOCK_TIMEOUT_OPTION = click.option(
     "--lock-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LOCK_TIMEOUT",
-    default=store.DEFAULT_LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
+    default=defaults.LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
     help="How long a write waits while another run holds the database; then the run "
          "stops [env EXTRACT_LOCK_TIMEOUT].")
 
@@ -270,13 +292,13 @@ LOCK_TIMEOUT_OPTION = click.option(
 @click.option("--retries", type=click.IntRange(1, 20), default=6, show_default=True,
               help="Attempts per request before giving up (429, 5xx, timeouts are retried with backoff).")
 @click.option("--connect-timeout", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_CONNECT_TIMEOUT",
-              default=_DEFAULT_TIMEOUTS.connect, show_default=True, metavar="SECONDS",
+              default=defaults.CONNECT_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Seconds to open a connection [env PUBMED_CONNECT_TIMEOUT].")
 @click.option("--read-timeout", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_READ_TIMEOUT",
-              default=_DEFAULT_TIMEOUTS.read, show_default=True, metavar="SECONDS",
+              default=defaults.READ_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Longest wait for the next bytes of an answer [env PUBMED_READ_TIMEOUT].")
 @click.option("--deadline", type=click.FloatRange(min=0, min_open=True), envvar="PUBMED_DEADLINE",
-              default=_DEFAULT_TIMEOUTS.deadline, show_default=True, metavar="SECONDS",
+              default=defaults.DEADLINE, show_default=True, metavar="SECONDS",
               help="Longest time for one whole request, body included; then it is retried "
                    "[env PUBMED_DEADLINE].")
 @LOCK_TIMEOUT_OPTION
@@ -332,6 +354,10 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
     query = search_query(query, query_file, max_records, dry_run, other_inputs)
     if not other_inputs and query is None:
         raise click.UsageError("give at least one PMID (or --from-file, --query, --xml, --html, --reprocess)")
+    from extractor import pipeline, store
+    from extractor.fetch import Timeouts
+    from extractor.work import default_workers
+
     client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
                           timeouts=Timeouts(connect_timeout, read_timeout, deadline),
                           max_attempts=retries,
@@ -375,9 +401,11 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         sys.exit(1)
 
 
-def _fetch(db: store.Database, client: PubMedClient, wanted: list[str], result: pipeline.RunResult,
+def _fetch(db: store.Database, client: fetch.PubMedClient, wanted: list[str], result: pipeline.RunResult,
            source: str, force: bool, batch_size: int, quiet: bool, ask_email: bool,
            workers: int) -> None:
+    from extractor import pipeline
+
     if ask_email:
         click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email", err=True)
     with progress_bar(len(wanted), "fetching", not quiet and len(wanted) > 1) as bar:
@@ -388,6 +416,10 @@ def _fetch(db: store.Database, client: PubMedClient, wanted: list[str], result: 
 
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
             debug: bool = False) -> None:
+    from extractor import store
+    from extractor.fetch import describe_pmids
+    from extractor.summary import render_summary
+
     shown = list(dict.fromkeys([*result.stored, *result.skipped])) if as_json or not quiet else []
     for pmid in shown:
         record = store.load_record(db, pmid)
@@ -456,6 +488,7 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
     """
     from extractor.baseline import run_baseline
     from extractor.cluster import run_baseline_dask
+    from extractor.work import default_workers
 
     workers = workers or default_workers()
     db = _open_db(db_path, lock_timeout)

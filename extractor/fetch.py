@@ -39,7 +39,7 @@ from typing import Any
 
 import requests
 
-from extractor import __version__
+from extractor import __version__, defaults
 from extractor.errors import FetchError, InvalidPMID, ParseError, PMIDNotFound
 from extractor.ids import is_pmid
 from extractor.ratelimit import RateLimiter
@@ -79,9 +79,9 @@ class Timeouts:
     `from_env` reads `PUBMED_CONNECT_TIMEOUT`, `PUBMED_READ_TIMEOUT`, `PUBMED_DEADLINE`.
     """
 
-    connect: float = 10.0
-    read: float = 60.0
-    deadline: float = 180.0
+    connect: float = defaults.CONNECT_TIMEOUT
+    read: float = defaults.READ_TIMEOUT
+    deadline: float = defaults.DEADLINE
 
     def __post_init__(self) -> None:
         for name in ("connect", "read", "deadline"):

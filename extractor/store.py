@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlite_utils import Database as Database  # re-exported: the stages pass it around
 
+from extractor import defaults
 from extractor.errors import ExtractorError
 from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
 
@@ -46,7 +47,7 @@ SIGNIFICANCE_LEVEL = 0.05
 # Seconds a write waits for another connection's write lock before giving up (open_db).
 # A run holds the lock for one record at a time (milliseconds), so this is only reached when
 # something keeps a write transaction open.
-DEFAULT_LOCK_TIMEOUT = 30.0
+DEFAULT_LOCK_TIMEOUT = defaults.LOCK_TIMEOUT
 
 Json = dict[str, Any]
 
