@@ -161,6 +161,69 @@ class Arm(Evidence):
     drugs: list[str] = Field(default_factory=list)
 
 
+EffectMeasure = Literal["OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "difference"]
+RATIO_MEASURES = frozenset({"OR", "RR", "HR", "IRR"})
+
+
+class EffectEstimate(Evidence):
+    """``HR 0.72 (95% CI 0.61-0.85; P < .001)``: a named comparison measure, its value and
+    its interval (the evidence runs from the measure's name to the upper bound).
+
+    ``measure``: ``OR``, ``RR``, ``HR``, ``IRR`` (ratios), ``RD``, ``MD``, ``SMD`` or
+    ``difference``; ``adjusted`` for "aOR", "adjusted HR". ``level``: the interval's confidence
+    level in percent (95 when none is printed). ``decimals`` of each number as printed (what
+    the consistency checks round by). ``p_value``: the position, in ``p_values``, of the P
+    value printed with it, or null. ``comparison``: "A versus B" as the sentence names it, or
+    null.
+    """
+
+    measure: EffectMeasure
+    adjusted: bool = False
+    value: float
+    lower: float
+    upper: float
+    level: float = Field(default=95.0, gt=0, lt=100)
+    value_decimals: int = Field(ge=0)
+    lower_decimals: int = Field(ge=0)
+    upper_decimals: int = Field(ge=0)
+    p_value: int | None = Field(default=None, ge=0)
+    comparison: str | None = None
+    sentence: str
+
+
+CheckKind = Literal["estimate_in_interval", "ratio_centre", "p_vs_interval", "p_vs_statistic",
+                    "percent_vs_count", "responders_vs_total", "arms_vs_total", "words_vs_p"]
+Verdict = Literal["consistent", "discrepant", "decision_error", "not_checkable"]
+InputKind = Literal["effect_estimates", "p_values", "response_counts", "arms", "sample_sizes",
+                    "doubts", "text"]
+
+
+class CheckInput(Evidence):
+    """One value a check compares: where it was read, and which finding it is (``finding``
+    names the list, ``position`` its place there; ``text`` for a statistic or words that are
+    no finding of their own)."""
+
+    finding: InputKind
+    position: int | None = Field(default=None, ge=0)
+
+
+class Check(Record):
+    """Do the numbers agree? One comparison of findings of the same article.
+
+    ``verdict``: ``consistent``, ``discrepant``, ``decision_error`` (discrepant, and on the
+    other side of P = 0.05 from what was printed) or ``not_checkable``. ``reported`` and
+    ``recomputed`` say what was compared, ``tolerance`` the allowance used (see the README).
+    """
+
+    kind: CheckKind
+    verdict: Verdict
+    reported: str
+    recomputed: str
+    tolerance: str
+    inputs: list[CheckInput] = Field(min_length=1)
+    sentence: str
+
+
 class Mention(Evidence):
     """One occurrence of a drug or condition name in the text."""
 
@@ -243,6 +306,8 @@ class Findings(Record):
     arms: list[Arm] = Field(default_factory=list)
     response_counts: list[ResponseCount] = Field(default_factory=list)
     p_values: list[PValue] = Field(default_factory=list)
+    effect_estimates: list[EffectEstimate] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
     doubts: list[Doubt] = Field(default_factory=list)
 
 
@@ -272,7 +337,8 @@ class ArticleRecord(Findings):
     def _evidence_points_into_text(self) -> ArticleRecord:
         texts = self.article.texts()
         spans: list[Evidence] = [*self.sample_sizes, *self.arms, *self.response_counts,
-                                 *self.p_values]
+                                 *self.p_values, *self.effect_estimates,
+                                 *(i for check in self.checks for i in check.inputs)]
         for entity in [*self.drugs, *self.conditions]:
             spans.extend(entity.mentions)
         for count in self.response_counts:

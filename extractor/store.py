@@ -237,6 +237,45 @@ TABLES: dict[str, Json] = {
         "foreign_keys": [_TO_ARTICLE],
         "not_null": ["operator", "value", "text"],
     },
+    "effect_estimates": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "measure": str,  # OR, RR, HR, IRR, RD, MD, SMD, difference
+            "adjusted": bool,
+            "value": float,
+            "lower": float,
+            "upper": float,
+            "level": float,
+            "value_decimals": int,
+            "lower_decimals": int,
+            "upper_decimals": int,
+            "p_value": int,  # position of its P value in p_values, or null
+            "comparison": str,
+            **_EVIDENCE_COLUMNS,
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["measure", "value", "lower", "upper", "level", "text"],
+    },
+    "checks": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "kind": str,
+            "verdict": str,  # consistent, discrepant, decision_error, not_checkable
+            "reported": str,
+            "recomputed": str,
+            "tolerance": str,
+            **_EVIDENCE_COLUMNS,  # of the first input
+            "inputs": str,  # JSON list: finding, position, text, start, end, section, section_index
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [_TO_ARTICLE],
+        "not_null": ["kind", "verdict", "reported", "recomputed", "inputs"],
+    },
     "doubts": {
         "columns": {
             "pmid": str,
@@ -325,6 +364,8 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("articles", ("year",), False),
     ("articles", ("extractor_version",), False),
     ("p_values", ("value",), False),
+    ("checks", ("verdict",), False),
+    ("effect_estimates", ("measure",), False),
     ("search_pmids", ("pmid",), False),
 ]
 
@@ -670,6 +711,22 @@ def _listed_rows(pmid: str, items: list[Any]) -> list[Json]:
     ]
 
 
+def _check_rows(pmid: str, record: ArticleRecord) -> list[Json]:
+    """``checks`` rows: the first input's evidence in the evidence columns, all in ``inputs``."""
+    rows = []
+    for position, check in enumerate(record.checks):
+        first = check.inputs[0]
+        rows.append({
+            "pmid": pmid, "position": position, "kind": check.kind, "verdict": check.verdict,
+            "reported": check.reported, "recomputed": check.recomputed,
+            "tolerance": check.tolerance,
+            **{column: getattr(first, column) for column in _EVIDENCE_COLUMNS},
+            "inputs": json.dumps([i.model_dump(mode="json") for i in check.inputs]),
+            "sentence": check.sentence,
+        })
+    return rows
+
+
 def _first_mention(mentions: list[Mention]) -> Json:
     """The evidence columns of the earliest mention (all null when there is none)."""
     if not mentions:
@@ -815,6 +872,8 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
             "arms": _listed_rows(pmid, record.arms),
             "response_counts": _listed_rows(pmid, record.response_counts),
             "p_values": p_values,
+            "effect_estimates": _listed_rows(pmid, record.effect_estimates),
+            "checks": _check_rows(pmid, record),
             "doubts": _listed_rows(pmid, record.doubts),
         }
         for row in children["mesh_headings"]:

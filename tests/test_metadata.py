@@ -107,6 +107,7 @@ def test_a_new_undescribed_column_is_caught() -> None:
 
 def test_the_stored_queries() -> None:
     assert sorted(QUERIES) == [
+        "numbers_that_disagree",
         "p_values_for_drug",
         "possible_errors",
         "response_rates_by_drug",

@@ -172,6 +172,8 @@ def test_foreign_keys_are_declared() -> None:
         "response_counts": [("pmid", "articles", "pmid")],
         "arms": [("pmid", "articles", "pmid")],
         "p_values": [("pmid", "articles", "pmid")],
+        "effect_estimates": [("pmid", "articles", "pmid")],
+        "checks": [("pmid", "articles", "pmid")],
         "doubts": [("pmid", "articles", "pmid")],
         # the raw record is kept even when parsing fails, so no article may exist for it
         "raw_records": [],
@@ -188,7 +190,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
     ensure_db_shape(db)
     fk_columns = {(name, fk.column) for name in TABLES for fk in db.table(name).foreign_keys}
     indexed = {(name, tuple(index.columns)) for name in TABLES for index in db.table(name).indexes}
-    assert len(fk_columns) == 14  # pmid of the 11 child tables, drug_id, condition_id, search_id
+    assert len(fk_columns) == 16  # pmid of the 13 child tables, drug_id, condition_id, search_id
     assert {(name, (column,)) for name, column in fk_columns} <= indexed
     assert ("drugs", ("name", "identifier")) in indexed
     assert ("conditions", ("name", "identifier")) in indexed
@@ -216,7 +218,8 @@ def test_model_fields_have_columns(table: str, model: type, not_stored: set[str]
 def test_article_child_tables_are_every_table_pointing_at_articles() -> None:
     assert ARTICLE_CHILD_TABLES == (
         "sections", "article_drugs", "article_conditions", "mesh_headings", "chemicals",
-        "publication_types", "sample_sizes", "response_counts", "arms", "p_values", "doubts",
+        "publication_types", "sample_sizes", "response_counts", "arms", "p_values",
+        "effect_estimates", "checks", "doubts",
     )
 
 

@@ -4,7 +4,9 @@ Each extractor is a pure function of the ``AnalysedArticle`` returning its findi
 doubts (``Extraction``); this module only composes them. Response counts read the sample sizes
 (participant counts are no outcomes, and bound the counts printed without their group), so the
 sample sizes are extracted first and handed over; the arms read the sample sizes of role ``arm``
-and the studied drugs, and lend their sizes to the response counts that name them.
+and the studied drugs, and lend their sizes to the response counts that name them. Effect
+estimates link the P values printed with them; the checks (``checks``) then compare the
+findings with each other.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from extractor import __version__
 from extractor.analysis import AnalysedArticle, Tagger, analyse, default_tagger
 from extractor.extract.arms import extract_arms, with_arm_sizes
+from extractor.extract.checks import run_checks
 from extractor.extract.conditions import extract_conditions
 from extractor.extract.drugs import extract_drugs
+from extractor.extract.effects import extract_effect_estimates
 from extractor.extract.pvalues import extract_p_values
 from extractor.extract.responses import extract_response_counts
 from extractor.extract.sample_size import extract_sample_sizes
@@ -28,16 +32,22 @@ def run_extractors(analysed: AnalysedArticle) -> Findings:
     drugs = extract_drugs(analysed)
     conditions = extract_conditions(analysed)
     arms = extract_arms(analysed, sample_sizes.findings, drugs.findings)
+    counts = with_arm_sizes(response_counts.findings, arms.findings)
+    estimates = extract_effect_estimates(analysed, p_values.findings)
+    doubts = [*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts, *drugs.doubts,
+              *conditions.doubts]
     return Findings(
         drugs=drugs.findings,
         conditions=conditions.findings,
         sample_size=next((s.value for s in sample_sizes.findings if s.chosen), None),
         sample_sizes=sample_sizes.findings,
         arms=arms.findings,
-        response_counts=with_arm_sizes(response_counts.findings, arms.findings),
+        response_counts=counts,
         p_values=p_values.findings,
-        doubts=[*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts,
-                *drugs.doubts, *conditions.doubts],
+        effect_estimates=estimates,
+        checks=run_checks(analysed, p_values.findings, estimates, counts, arms.findings,
+                          sample_sizes.findings, doubts),
+        doubts=doubts,
     )
 
 

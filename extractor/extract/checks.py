@@ -1,0 +1,347 @@
+"""Findings -> consistency checks: do the numbers of an abstract agree with each other?
+
+Every check compares findings of one article (or a test statistic and its P value) and gives a
+``Check`` with its verdict. The rules (``stats`` holds the arithmetic):
+
+- ``estimate_in_interval``: the estimate lies inside its interval (within rounding).
+- ``ratio_centre`` (OR, RR, HR, IRR): the estimate sits at the log-scale centre of its interval,
+  within rounding and a further ``CENTRE_SLACK`` (intervals from exact or profile methods are
+  not quite symmetric).
+- ``p_vs_interval``: the P value printed with an estimate against the one its interval implies
+  (normal approximation, log scale for ratios), within rounding and a factor ``P_SLACK``.
+- ``p_vs_statistic``: t(df), F(df1, df2), chi-square(df), z or r(df) with its P, recomputed as
+  statcheck does, within the rounding of the statistic.
+- ``percent_vs_count``: "12 (44.4%) of 27": 12/27 within the rounding (or truncation) of the
+  printed percent. ``responders_vs_total``: a count above its own group (a doubt of the
+  response counts). ``arms_vs_total``: arm sizes against the stated total (more is an error;
+  fewer is not checkable: exclusions and dropouts).
+- ``words_vs_p``: "significantly" or "no significant difference" before a P value in the same
+  clause that says otherwise.
+
+``discrepant`` P values are ``decision_error`` when they also fall on the other side of 0.05
+than the recomputed range: printed significant, recomputed not, or the reverse. ``P = .05``
+exactly is never a decision error (``store.is_significant`` counts it as not significant; many
+authors do otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+
+from extractor.analysis import AnalysedArticle, AnalysedSection
+from extractor.extract.responses import EXCEEDS_RE
+from extractor.models import (
+    RATIO_MEASURES,
+    Arm,
+    Check,
+    CheckInput,
+    Doubt,
+    EffectEstimate,
+    Evidence,
+    InputKind,
+    Operator,
+    PValue,
+    ResponseCount,
+    SampleSize,
+    Verdict,
+)
+from extractor.stats import (
+    Range,
+    centre_range,
+    overlaps,
+    p_range_from_interval,
+    p_range_from_statistic,
+    rounding_range,
+)
+
+ALPHA = 0.05
+P_SLACK = 2.0                   # recomputed P from an interval: a factor either way
+CENTRE_SLACK = math.log(1.05)   # ratio estimate off its interval's log centre: 5 % allowed
+_EPSILON = 1e-9
+
+# "P = 2 × 10^-5", "p<.001", "0.03": the number of a P value's text, for its rounding.
+_P_NUMBER = re.compile(
+    r"(?P<mantissa>\d*\.\d+|\d+)(?:\s?[x\u00d7*]\s?10\^?\s?(?P<exponent>[-+]?\s?\d+)"
+    r"|[eE](?P<e_exponent>[-+]?\d+))?")
+# "t(28) = 2.20", "F(2, 120) = 3.1", "chi2(1) = 4.2", "z = 2.4", "r(48) = .31", then its P.
+_STATISTIC = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?P<t>t)\s?\(\s?(?P<t_df>\d+(?:\.\d+)?)\s?\)"
+    r"|(?P<F>F)\s?\(\s?(?P<f_df1>\d+)\s?,\s?(?P<f_df2>\d+(?:\.\d+)?)\s?\)"
+    r"|(?P<chi2>\u03c7\s?2|\u03c7\u00b2|chi2|chi-squared?|chi squared?|X2)\s?"
+    r"\(\s?(?P<chi2_df>\d+)(?:\s?,\s?[Nn]\s?=\s?\d+)?\s?\)"
+    r"|(?P<z>[zZ])"
+    r"|(?P<r>r)\s?\(\s?(?P<r_df>\d+)\s?\)"
+    r")\s?=\s?(?P<value>-?\d*\.?\d+)(?![\d.])")
+_TO_STATISTIC_P = re.compile(r"\s?[,;]\s?$")
+# Significance words before a P value, and what negates them.
+_SIGNIFICANCE = re.compile(r"\b(?P<prefix>in|non-?)?signific\w*", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:no|not|without|fail(?:ed|s)? to|did not|does not|do not|was not|were not|nor|"
+    r"lack of|neither|absence of)\b[^;,.]{0,40}$", re.IGNORECASE)
+
+
+def run_checks(analysed: AnalysedArticle, p_values: Sequence[PValue],
+               estimates: Sequence[EffectEstimate], counts: Sequence[ResponseCount],
+               arms: Sequence[Arm], sample_sizes: Sequence[SampleSize],
+               doubts: Sequence[Doubt]) -> list[Check]:
+    """Every check the findings of one article allow, grouped by kind."""
+    checks: list[Check] = []
+    for position, estimate in enumerate(estimates):
+        checks.extend(estimate_checks(position, estimate, p_values))
+    checks.extend(statistic_checks(analysed, p_values))
+    checks.extend(c for position, count in enumerate(counts)
+                  if (c := percent_check(position, count)) is not None)
+    checks.extend(responders_checks(doubts))
+    checks.extend(arms_checks(arms, sample_sizes))
+    checks.extend(words_checks(analysed, p_values))
+    return checks
+
+
+def _input(finding: InputKind, position: int | None, evidence: Evidence) -> CheckInput:
+    return CheckInput(finding=finding, position=position, text=evidence.text, start=evidence.start,
+                      end=evidence.end, section=evidence.section,
+                      section_index=evidence.section_index)
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.4g}"
+
+
+def _span(low: float, high: float) -> str:
+    return _fmt(low) if _fmt(low) == _fmt(high) else f"{_fmt(low)} to {_fmt(high)}"
+
+
+# --- P values ------------------------------------------------------------------------------------
+
+
+def p_half_unit(p_value: PValue) -> float:
+    """Half a unit of the last printed digit of a P value: ``P < .001`` -> 0.0005,
+    ``P = 2 × 10^-5`` -> 0.5e-5."""
+    for match in _P_NUMBER.finditer(p_value.text):
+        mantissa = match.group("mantissa")
+        exponent = match.group("exponent") or match.group("e_exponent")
+        power = int(exponent.replace(" ", "")) if exponent else 0
+        if math.isclose(float(mantissa) * 10.0 ** power, p_value.value, rel_tol=1e-6, abs_tol=1e-12):
+            decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
+            return 0.5 * 10.0 ** (power - decimals)
+    return 0.0
+
+
+def reported_significance(operator: Operator, value: float) -> bool | None:
+    """True: printed significant at 0.05; False: printed not; None: cannot say (``= .05``,
+    ``< .1``, ``> .01``)."""
+    if operator == "=":
+        return None if value == ALPHA else value < ALPHA
+    if operator in ("<", "<="):
+        return True if value <= ALPHA else None
+    return False if value >= ALPHA else None
+
+
+def p_verdict(p_value: PValue, recomputed: Range, slack: float = 1.0) -> Verdict:
+    """The printed P against the recomputed range (widened by the factor ``slack``)."""
+    operator, printed = p_value.operator, p_value.value
+    half = p_half_unit(p_value)
+    if operator == "=" and printed == 0:
+        operator, printed = "<", half    # "P = 0.000" says "< 0.0005"
+    low, high = recomputed[0] / slack, min(1.0, recomputed[1] * slack)
+    if operator == "=":
+        agrees = overlaps((printed - half, printed + half), (low, high))
+    elif operator in ("<", "<="):
+        agrees = low < printed or (operator == "<=" and low <= printed)
+    else:
+        agrees = high > printed or (operator == ">=" and high >= printed)
+    if agrees:
+        return "consistent"
+    significant = reported_significance(operator, printed)
+    if (significant is True and recomputed[0] >= ALPHA) or (
+            significant is False and recomputed[1] < ALPHA):
+        return "decision_error"
+    return "discrepant"
+
+
+def _p_text(p_value: PValue) -> str:
+    return f"P {p_value.operator} {p_value.value:g}"
+
+
+# --- effect estimates ---------------------------------------------------------------------------
+
+
+def estimate_checks(position: int, estimate: EffectEstimate,
+                    p_values: Sequence[PValue]) -> Iterator[Check]:
+    """The interval checks of one estimate, and its P value's when it has one."""
+    value = rounding_range(estimate.value, estimate.value_decimals)
+    lower = rounding_range(estimate.lower, estimate.lower_decimals)
+    upper = rounding_range(estimate.upper, estimate.upper_decimals)
+    inputs = [_input("effect_estimates", position, estimate)]
+    reported = (f"{estimate.measure} {estimate.value:g} ({estimate.level:g}% CI "
+                f"{estimate.lower:g} to {estimate.upper:g})")
+    inside = overlaps(value, (lower[0], upper[1]))
+    yield Check(kind="estimate_in_interval", verdict="consistent" if inside else "discrepant",
+                reported=reported, recomputed=f"interval {_span(lower[0], upper[1])}",
+                tolerance="rounding of each number", inputs=inputs, sentence=estimate.sentence)
+    ratio = estimate.measure in RATIO_MEASURES
+    if ratio:
+        centre = centre_range(lower, upper)
+        logged = (math.log(max(value[0], 1e-300)), math.log(value[1]))
+        at_centre = overlaps(logged, (centre[0] - CENTRE_SLACK, centre[1] + CENTRE_SLACK))
+        yield Check(kind="ratio_centre", verdict="consistent" if at_centre else "discrepant",
+                    reported=reported,
+                    recomputed=f"geometric centre {_span(math.exp(centre[0]), math.exp(centre[1]))}",
+                    tolerance="rounding, then 5% either way", inputs=inputs,
+                    sentence=estimate.sentence)
+    if estimate.p_value is None:
+        return
+    p_value = p_values[estimate.p_value]
+    if estimate.lower == estimate.upper:
+        verdict: Verdict = "not_checkable"
+        recomputed: Range = (0.0, 1.0)
+    else:
+        recomputed = p_range_from_interval(value, lower, upper, estimate.level, ratio)
+        verdict = p_verdict(p_value, recomputed, P_SLACK)
+    yield Check(kind="p_vs_interval", verdict=verdict, reported=f"{reported}, {_p_text(p_value)}",
+                recomputed=f"P {_span(*recomputed)}",
+                tolerance="rounding, then a factor of 2 either way (normal approximation"
+                          + (", log scale)" if ratio else ")"),
+                inputs=[*inputs, _input("p_values", estimate.p_value, p_value)],
+                sentence=estimate.sentence)
+
+
+# --- test statistics ------------------------------------------------------------------------------
+
+
+def statistic_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Iterator[Check]:
+    """t, F, chi-square, z and r statistics followed by their P value."""
+    for section in analysed.sections:
+        for match in _STATISTIC.finditer(section.text):
+            found = _statistic_p(section, match.end(), p_values)
+            if found is None:
+                continue
+            position, p_value = found
+            kind, df1, df2 = _statistic_kind(match)
+            statistic = match.group("value")
+            decimals = len(statistic.split(".", 1)[1]) if "." in statistic else 0
+            recomputed = p_range_from_statistic(kind, rounding_range(float(statistic), decimals),
+                                                df1, df2)
+            text = match.group()
+            evidence = Evidence(text=text, start=match.start(), end=match.end(),
+                                section=section.label, section_index=section.index)
+            yield Check(kind="p_vs_statistic", verdict=p_verdict(p_value, recomputed),
+                        reported=f"{text}, {_p_text(p_value)}", recomputed=f"P {_span(*recomputed)}",
+                        tolerance="rounding of the statistic (as statcheck)",
+                        inputs=[_input("text", None, evidence),
+                                _input("p_values", position, p_value)],
+                        sentence=section.sentence_text(section.sentence_at(match.start())))
+
+
+def _statistic_kind(match: re.Match[str]) -> tuple[str, float | None, float | None]:
+    if match.group("t"):
+        return "t", float(match.group("t_df")), None
+    if match.group("F"):
+        return "F", float(match.group("f_df1")), float(match.group("f_df2"))
+    if match.group("chi2"):
+        return "chi2", float(match.group("chi2_df")), None
+    if match.group("r"):
+        return "r", float(match.group("r_df")), None
+    return "z", None, None
+
+
+def _statistic_p(section: AnalysedSection, end: int,
+                 p_values: Sequence[PValue]) -> tuple[int, PValue] | None:
+    for position, p_value in enumerate(p_values):
+        if (p_value.section_index == section.index and end <= p_value.start <= end + 4
+                and _TO_STATISTIC_P.match(section.text[end:p_value.start])):
+            return position, p_value
+    return None
+
+
+# --- counts ---------------------------------------------------------------------------------------
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+
+
+def percent_check(position: int, count: ResponseCount) -> Check | None:
+    """A count printed with its percent and its group: does the percent follow?"""
+    if count.percent is None or count.total is None or count.total_source != "printed":
+        return None
+    printed = _PERCENT.search(count.text)
+    decimals = len(printed.group(1).split(".", 1)[1]) if printed and "." in printed.group(1) else 0
+    exact = 100 * count.responders / count.total
+    half = 0.5 * 10.0 ** -decimals
+    truncated = math.floor(exact * 10 ** decimals + _EPSILON) / 10 ** decimals
+    agrees = abs(exact - count.percent) <= half + _EPSILON or math.isclose(truncated, count.percent)
+    return Check(kind="percent_vs_count", verdict="consistent" if agrees else "discrepant",
+                 reported=f"{count.responders} of {count.total} ({count.percent:g}%)",
+                 recomputed=f"{exact:.{decimals + 2}f}%",
+                 tolerance="rounding or truncation of the printed percent",
+                 inputs=[_input("response_counts", position, count)], sentence=count.sentence)
+
+
+def responders_checks(doubts: Sequence[Doubt]) -> Iterator[Check]:
+    """A count above its own group, kept as a doubt of the response counts."""
+    for position, doubt in enumerate(doubts):
+        match = EXCEEDS_RE.fullmatch(doubt.reason)
+        if match is None or doubt.start is None or doubt.end is None or doubt.section_index is None:
+            continue
+        evidence = Evidence(text=doubt.text, start=doubt.start, end=doubt.end,
+                            section=doubt.section or "", section_index=doubt.section_index)
+        yield Check(kind="responders_vs_total", verdict="discrepant",
+                    reported=f"{match['responders']} of {match['total']}",
+                    recomputed=f"{match['responders']} > {match['total']}", tolerance="none",
+                    inputs=[_input("doubts", position, evidence)], sentence=doubt.text)
+
+
+def arms_checks(arms: Sequence[Arm], sample_sizes: Sequence[SampleSize]) -> Iterator[Check]:
+    """The arms' sizes against the chosen total, when there are two arms or more."""
+    total = next(((i, s) for i, s in enumerate(sample_sizes) if s.chosen and s.role == "total"), None)
+    if total is None or len(arms) < 2:
+        return
+    position, size = total
+    summed = sum(arm.size for arm in arms)
+    verdict: Verdict = ("consistent" if summed == size.value
+                        else "discrepant" if summed > size.value else "not_checkable")
+    yield Check(kind="arms_vs_total", verdict=verdict,
+                reported=f"total {size.value}; arms {' + '.join(str(a.size) for a in arms)}",
+                recomputed=f"arms sum to {summed}",
+                tolerance="none (fewer than the total: exclusions, dropouts, not checkable)",
+                inputs=[_input("sample_sizes", position, size),
+                        *(_input("arms", i, arm) for i, arm in enumerate(arms))],
+                sentence=size.sentence)
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+
+def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Iterator[Check]:
+    """Significance words before a P value in its clause, against the P value."""
+    sections = {section.index: section for section in analysed.sections}
+    for position, p_value in enumerate(p_values):
+        section = sections.get(p_value.section_index)
+        if section is None:
+            continue
+        sentence = section.sentence_at(p_value.start)
+        clause_start = section.text.rfind(";", sentence.start, p_value.start) + 1 or sentence.start
+        before = section.text[max(clause_start, sentence.start):p_value.start]
+        words = list(_SIGNIFICANCE.finditer(before))
+        if not words:
+            continue
+        word = words[-1]
+        negated = bool(word.group("prefix")) or bool(_NEGATION.search(before[:word.start()]))
+        significant = reported_significance(p_value.operator, p_value.value)
+        if significant is None:
+            verdict: Verdict = "not_checkable"
+        else:
+            verdict = "consistent" if significant != negated else "decision_error"
+        offset = max(clause_start, sentence.start)
+        said = before[max(0, word.start() - 30):word.end()].lstrip()
+        evidence = Evidence(text=said, start=offset + word.end() - len(said), end=offset + word.end(),
+                            section=section.label, section_index=section.index)
+        yield Check(kind="words_vs_p", verdict=verdict,
+                    reported=f"{'not ' if negated else ''}significant, {_p_text(p_value)}",
+                    recomputed="significant" if significant else
+                    "not significant" if significant is False else "on the threshold",
+                    tolerance="P = .05 is not checkable",
+                    inputs=[_input("text", None, evidence), _input("p_values", position, p_value)],
+                    sentence=section.sentence_text(sentence))
