@@ -107,3 +107,18 @@ def test_the_real_vocabularies_read_back_equal_to_the_built_ones(folder: Path) -
     assert read is not built
     assert (read.entries, read.prefixes) == (built.entries, built.prefixes)
     assert os.path.getsize(folder / f"disease_lexicon-{cache_key()}.pickle") > 1_000_000
+
+
+def test_the_taggers_lexicon_is_read_back_instead_of_built(folder: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor import ner
+
+    built = {kind: ner.names_of(keys) for kind, keys in ner.lexicon_token_sets().items()}
+    ner.lexicon_names.cache_clear()
+    assert ner.lexicon_names() == built                             # built and written
+    ner.lexicon_names.cache_clear()                                 # as in a new process
+    snapshot_reads = Builds(None)
+    monkeypatch.setattr(ner, "lexicon_token_sets", snapshot_reads)
+    assert ner.lexicon_names() == built                             # read back
+    assert snapshot_reads.calls == 0
+    assert [p.name for p in folder.iterdir()] == [f"ner_lexicon-{cache_key()}.pickle"]

@@ -229,8 +229,74 @@ def test_propagate_keeps_token_boundaries() -> None:
     ],
 )
 def test_lexicon_tags_longest_match(words: list[str], expected: list[str]) -> None:
-    names = frozenset({"acute renal failure", "renal failure", "failure"})
+    names = ner.names_of(frozenset({"acute renal failure", "renal failure", "failure"}))
     assert ner.lexicon_tags(words, names) == expected
+
+
+def test_names_know_their_words() -> None:
+    names = ner.names_of(frozenset({"acute renal failure", "renal failure", "renal colic"}))
+    assert names.words == {"acute", "renal", "failure", "colic"}
+    assert names.first == {"acute": 3, "renal": 2}   # the most words of a name it begins
+    assert names.last == {"failure", "colic"}
+
+
+# The features are the models' input: the same words, in the same order, as they were trained
+# with (a change means retraining). The first and last tokens of "Naloxone reverses clonidine."
+NALOXONE_FEATURES = [
+    ("w", "naloxone"), ("sh", "Xx"), ("p2", "na"), ("p3", "nal"), ("p4", "nalo"), ("s2", "ne"),
+    ("s3", "one"), ("s4", "xone"), ("s5", "oxone"), ("len", "8"), ("title", 1.0),
+    ("csuf=one", 1.0), ("bias", 1.0), ("lex_drug", "B"), ("lex_dis", "O"), ("dw", "c"),
+    ("chunk", "naloxone"), ("chunk_sh", "Xx"), ("chunk_s3", "one"), ("glue_l", "True"),
+    ("glue_r", "True"), ("sent_start", 1.0), ("-2:w", "<edge>"), ("-1:w", "<edge>"),
+    ("1:w", "reverses"), ("1:sh", "x"), ("1:lex", "OO"), ("1:s3", "ses"), ("2:w", "clonidine"),
+    ("2:sh", "x"), ("2:lex", "BO"), ("0|+1", "naloxone|reverses"),
+    ("+1|+2", "reverses|clonidine"),
+]
+FULL_STOP_FEATURES = [
+    ("w", "."), ("sh", "."), ("p2", "."), ("p3", "."), ("p4", "."), ("s2", "."), ("s3", "."),
+    ("s4", "."), ("s5", "."), ("len", "1"), ("bias", 1.0), ("lex_drug", "O"), ("lex_dis", "O"),
+    ("dw", "alc"), ("chunk", "clonidine"), ("chunk_sh", "x"), ("chunk_s3", "ine"),
+    ("glue_l", "False"), ("glue_r", "True"), ("-2:w", "reverses"), ("-2:sh", "x"),
+    ("-2:lex", "OO"), ("-1:w", "clonidine"), ("-1:sh", "x"), ("-1:lex", "BO"), ("-1:s3", "ine"),
+    ("1:w", "<edge>"), ("2:w", "<edge>"), ("-1|0", "clonidine|."), ("-2|-1", "reverses|clonidine"),
+]
+
+
+def test_features_are_the_models_input() -> None:
+    text = "Naloxone reverses clonidine."
+    features = ner.featurize(text, tokenize(text))
+    assert [list(features[0].items()), list(features[-1].items())] == [
+        NALOXONE_FEATURES, FULL_STOP_FEATURES]
+
+
+def test_lexicons_passed_in_give_the_packaged_features() -> None:
+    # scripts/train_ner.py passes the lexicon it has just built
+    tokens = tokenize(NALOXONE)
+    assert ner.featurize(NALOXONE, tokens, ner.lexicon_token_sets()) == ner.featurize(NALOXONE, tokens)
+
+
+def test_each_token_has_its_own_features() -> None:
+    # a word's own features are computed once and shared: changing one token's dict changes none
+    # of the others, nor the features of the next text
+    text = "reverses reverses"
+    first = ner.featurize(text, tokenize(text))
+    first[0]["w"] = "changed"
+    again = ner.featurize(text, tokenize(text))
+    assert [first[1]["w"], again[0]["w"]] == ["reverses", "reverses"]
+
+
+def test_only_short_arguments_are_memoised() -> None:
+    calls: list[str] = []
+
+    def shout(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    memoised = ner._memoised(shout)
+    long_text = "a" * (ner.MEMO_MAX_CHARS + 1)
+    answers = [memoised(t) for t in ("naloxone", "naloxone", long_text, long_text)]
+    assert answers == ["NALOXONE", "NALOXONE", long_text.upper(), long_text.upper()]
+    assert calls == ["naloxone", long_text, long_text]
 
 
 def test_lexicon_snapshot_has_both_kinds() -> None:
