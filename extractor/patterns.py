@@ -90,8 +90,9 @@ P_LINK = r"""
 # A decimal: "0.002", ".002", "0·05" (Lancet middle dot), "1", "0".
 DECIMAL = r"""(?:\d*[.\u00b7]\d+|\d+)"""
 
-# "P=0. 048", "P < 0. 05.": a decimal split by a stray space in the source text (bc5cdr).
-SPLIT_DECIMAL = r"""0\.[ ]\d+(?!\d|\.\d|[ ]?(?!and\b|or\b|respectively\b)[A-Za-z])"""
+# "P=0. 048", "P < 0. 05.": a decimal split by a stray space in the source text (bc5cdr);
+# "P<0.000 1": decimals grouped in threes (ISO 80000 style).
+SPLIT_DECIMAL = r"""0\.(?:[ ]\d+|\d{3}[ ]\d{1,3})(?!\d|\.\d|[ ]?(?!and\b|or\b|respectively\b)[A-Za-z])"""
 
 # Units and counted nouns after a number that make it a dose or a count, not a probability.
 UNIT = r"""

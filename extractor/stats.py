@@ -62,9 +62,12 @@ def p_range_from_interval(value: Range, lower: Range, upper: Range, level: float
 
 
 def centre_range(lower: Range, upper: Range) -> Range:
-    """The log-scale centre (ln L + ln U) / 2 of a ratio's interval, over the rounded bounds."""
-    low = max(lower[0], 1e-300)
-    return (math.log(low) + math.log(upper[0])) / 2, (math.log(lower[1]) + math.log(upper[1])) / 2
+    """The log-scale centre (ln L + ln U) / 2 of a ratio's interval, over the rounded bounds
+    (a bound rounded down to 0 or below reads as the smallest positive number)."""
+    def log(x: float) -> float:
+        return math.log(max(x, 1e-300))
+
+    return (log(lower[0]) + log(upper[0])) / 2, (log(lower[1]) + log(upper[1])) / 2
 
 
 # --- test statistics (statcheck's recomputations) --------------------------------------------

@@ -21,6 +21,7 @@ from datasette.app import Datasette
 from sqlite_utils import Database
 
 from extractor import pipeline, serve, store
+from extractor.extract import build_record
 from extractor.models import (
     Article,
     ArticleRecord,
@@ -198,6 +199,18 @@ def doubtful_record() -> ArticleRecord:
     )
 
 
+# A constructed abstract whose P value its interval contradicts (for numbers_that_disagree).
+CONTRADICTED = ("Mortality was lower with drug A than with placebo (hazard ratio 0.95; 95% CI, "
+                "0.80 to 1.13; P = .001).")
+
+
+def contradicted_record() -> ArticleRecord:
+    article = Article(pmid="999000101", title="A constructed trial whose P value is wrong",
+                      year=2021, sections=[Section(label="Results", category="RESULTS",
+                                                   text=CONTRADICTED)])
+    return build_record(article)
+
+
 # --- through Datasette, on a database built from the fixtures ----------------------------------
 
 
@@ -209,6 +222,7 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert result.failed == []
     assert {"17638731", "999000002", "999000004"} <= set(result.stored)
     store.save_record(db, doubtful_record(), raw=None, source="xml-file")
+    store.save_record(db, contradicted_record(), raw=None, source="xml-file")
     db.close()
     yield path
 
@@ -274,7 +288,15 @@ QUERY_PARAMS: dict[str, dict[str, str]] = {
     "trials_of_condition": {"condition": "lupus erythematosus, discoid"},
     "possible_errors": {},
     "retracted_articles": {},
+    "numbers_that_disagree": {},
 }
+
+
+def test_numbers_that_disagree_shows_the_decision_error_with_its_sentence(fixture_db: Path) -> None:
+    rows = query_rows(fixture_db, "numbers_that_disagree")
+    assert [(r["pmid"], r["kind"], r["verdict"], r["evidence"], r["sentence"]) for r in rows] == [
+        ("999000101", "p_vs_interval", "decision_error", "hazard ratio 0.95; 95% CI, 0.80 to 1.13",
+         CONTRADICTED)]
 
 
 def test_every_query_is_exercised() -> None:

@@ -78,9 +78,24 @@ _STATISTIC = re.compile(
 _TO_STATISTIC_P = re.compile(r"\s?[,;]\s?$")
 # Significance words before a P value, and what negates them.
 _SIGNIFICANCE = re.compile(r"\b(?P<prefix>in|non-?)?signific\w*", re.IGNORECASE)
+_CONTRAST = re.compile(r"\b(?:but|whereas|while)\s(?:not|no)\b", re.IGNORECASE)
+# Between the words and the P: another statement ("..., whereas the AUC above 180 was lower
+# (p<0.01)", "with no difference between groups (P = 0.77)"): the words are not about this P.
+_OTHER_STATEMENT = re.compile(
+    r"\b(?:whereas|while|but|although|however|except|no\s(?:difference|change|effect))\b",
+    re.IGNORECASE)
+# Words that hedge or change what "significant" means: "borderline significant", "nearly
+# significant", "approached significance", "clinically significant", "significance was lost".
+_HEDGE_BEFORE = re.compile(
+    r"\b(?:borderline|marginal(?:ly)?|nearly|near|almost|approach\w*|trend\w*|clinically|"
+    r"close\sto|towards?)\W+(?:\w+\W+)?$", re.IGNORECASE)
+_HEDGE_AFTER = re.compile(r"^\w*(?:\s\w+)?\s(?:was|were)\s(?:lost|not)\b", re.IGNORECASE)
+_WORDS_REACH = 150   # characters from the words to their P
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _NEGATION = re.compile(
-    r"\b(?:no|not|without|fail(?:ed|s)? to|did not|does not|do not|was not|were not|nor|"
-    r"lack of|neither|absence of)\b[^;,.]{0,40}$", re.IGNORECASE)
+    r"\b(?:no|not|without|fail(?:ed|s)? to|did not|didn't|does not|doesn't|do not|don't|"
+    r"was not|wasn't|were not|weren't|nor|lack of|neither|absence of|no evidence)\b"
+    r"[^;,.]{0,40}$", re.IGNORECASE)
 
 
 def run_checks(analysed: AnalysedArticle, p_values: Sequence[PValue],
@@ -143,6 +158,8 @@ def reported_significance(operator: Operator, value: float) -> bool | None:
 def p_verdict(p_value: PValue, recomputed: Range, slack: float = 1.0) -> Verdict:
     """The printed P against the recomputed range (widened by the factor ``slack``)."""
     operator, printed = p_value.operator, p_value.value
+    if operator in ("<", "<=") and printed == 0:
+        return "not_checkable"   # "P < 0" (digits lost: "P<0.000 1")
     half = p_half_unit(p_value)
     if operator == "=" and printed == 0:
         operator, printed = "<", half    # "P = 0.000" says "< 0.0005"
@@ -178,12 +195,15 @@ def estimate_checks(position: int, estimate: EffectEstimate,
     inputs = [_input("effect_estimates", position, estimate)]
     reported = (f"{estimate.measure} {estimate.value:g} ({estimate.level:g}% CI "
                 f"{estimate.lower:g} to {estimate.upper:g})")
-    inside = overlaps(value, (lower[0], upper[1]))
+    ordered = estimate.lower <= estimate.upper
+    inside = ordered and overlaps(value, (lower[0], upper[1]))
     yield Check(kind="estimate_in_interval", verdict="consistent" if inside else "discrepant",
-                reported=reported, recomputed=f"interval {_span(lower[0], upper[1])}",
-                tolerance="rounding of each number", inputs=inputs, sentence=estimate.sentence)
+                reported=reported,
+                recomputed=f"interval {_span(lower[0], upper[1])}" if ordered
+                else "lower bound above the upper", tolerance="rounding of each number",
+                inputs=inputs, sentence=estimate.sentence)
     ratio = estimate.measure in RATIO_MEASURES
-    if ratio:
+    if ratio and min(estimate.lower, estimate.upper) > 0:
         centre = centre_range(lower, upper)
         logged = (math.log(max(value[0], 1e-300)), math.log(value[1]))
         at_centre = overlaps(logged, (centre[0] - CENTRE_SLACK, centre[1] + CENTRE_SLACK))
@@ -195,12 +215,18 @@ def estimate_checks(position: int, estimate: EffectEstimate,
     if estimate.p_value is None:
         return
     p_value = p_values[estimate.p_value]
-    if estimate.lower == estimate.upper:
-        verdict: Verdict = "not_checkable"
+    if estimate.lower >= estimate.upper or (ratio and estimate.lower <= 0):
+        verdict: Verdict = "not_checkable"    # no interval to read a P from
         recomputed: Range = (0.0, 1.0)
     else:
         recomputed = p_range_from_interval(value, lower, upper, estimate.level, ratio)
         verdict = p_verdict(p_value, recomputed, P_SLACK)
+        null = 1.0 if ratio else 0.0
+        if verdict == "decision_error" and reported_significance(
+                p_value.operator, p_value.value) == (not lower[0] <= null <= upper[1]):
+            # the interval itself sides with the printed P (an asymmetric interval: bootstrap,
+            # exact): the normal approximation disagrees, the decision does not
+            verdict = "discrepant"
     yield Check(kind="p_vs_interval", verdict=verdict, reported=f"{reported}, {_p_text(p_value)}",
                 recomputed=f"P {_span(*recomputed)}",
                 tolerance="rounding, then a factor of 2 either way (normal approximation"
@@ -221,6 +247,8 @@ def statistic_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> I
                 continue
             position, p_value = found
             kind, df1, df2 = _statistic_kind(match)
+            if kind == "r" and df1 == 2:
+                continue   # "r(2) = 0.32": r squared with its superscript lost, as printed
             statistic = match.group("value")
             decimals = len(statistic.split(".", 1)[1]) if "." in statistic else 0
             recomputed = p_range_from_statistic(kind, rounding_range(float(statistic), decimals),
@@ -314,34 +342,58 @@ def arms_checks(arms: Sequence[Arm], sample_sizes: Sequence[SampleSize]) -> Iter
 # --- words ----------------------------------------------------------------------------------------
 
 
+def words_verdict(p_value: PValue, negated: bool) -> Verdict:
+    """Words against the P they speak about: a decision error when "significant" meets a P
+    printed not significant, or "no significant" one printed significant."""
+    if p_value.operator == "=" and p_value.value == ALPHA:
+        return "not_checkable"
+    significant = reported_significance(p_value.operator, p_value.value)
+    if (significant is True and negated) or (significant is False and not negated):
+        return "decision_error"
+    return "consistent"
+
+
+def _printed_significance(p_value: PValue) -> str:
+    significant = reported_significance(p_value.operator, p_value.value)
+    return {True: "printed significant", False: "printed not significant"}.get(
+        significant, "neither (P = .05, or a bound on the far side)")  # type: ignore[arg-type]
+
+
 def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Iterator[Check]:
-    """Significance words before a P value in its clause, against the P value."""
+    """Significance words before a P value in its clause, against the P value.
+
+    The last such word speaks about the P; with one other P value between them, a contrast
+    ("but not") turns the words round; with more, or a "respectively" list, there is no check.
+    """
     sections = {section.index: section for section in analysed.sections}
     for position, p_value in enumerate(p_values):
         section = sections.get(p_value.section_index)
         if section is None:
             continue
         sentence = section.sentence_at(p_value.start)
-        clause_start = section.text.rfind(";", sentence.start, p_value.start) + 1 or sentence.start
-        before = section.text[max(clause_start, sentence.start):p_value.start]
+        clause = max(section.text.rfind(";", sentence.start, p_value.start) + 1, sentence.start)
+        before = section.text[clause:p_value.start]
         words = list(_SIGNIFICANCE.finditer(before))
-        if not words:
-            continue
+        after = section.text[p_value.end:sentence.end]
+        if not words or _RESPECTIVELY.search(after.split(";", 1)[0]):
+            continue   # "... were not significant (p=0.016, p=0.0003, ..., respectively)": unmatched
         word = words[-1]
         negated = bool(word.group("prefix")) or bool(_NEGATION.search(before[:word.start()]))
-        significant = reported_significance(p_value.operator, p_value.value)
-        if significant is None:
-            verdict: Verdict = "not_checkable"
-        else:
-            verdict = "consistent" if significant != negated else "decision_error"
-        offset = max(clause_start, sentence.start)
+        between = sum(1 for other in p_values if other.section_index == section.index
+                      and clause + word.start() < other.start < p_value.start)
+        gap = before[word.end():]
+        if between == 1 and _CONTRAST.search(gap):
+            negated = not negated   # "significant for men (p = 0.001) but not for women (p = 0.62)"
+        elif between or _OTHER_STATEMENT.search(gap) or len(gap) > _WORDS_REACH:
+            continue   # the words speak about another P value, or another statement
+        if _HEDGE_BEFORE.search(before[:word.start()]) or _HEDGE_AFTER.match(before[word.start():]):
+            continue   # "borderline significant", "significance was lost": no claim to test
         said = before[max(0, word.start() - 30):word.end()].lstrip()
-        evidence = Evidence(text=said, start=offset + word.end() - len(said), end=offset + word.end(),
+        evidence = Evidence(text=said, start=clause + word.end() - len(said), end=clause + word.end(),
                             section=section.label, section_index=section.index)
-        yield Check(kind="words_vs_p", verdict=verdict,
+        yield Check(kind="words_vs_p", verdict=words_verdict(p_value, negated),
                     reported=f"{'not ' if negated else ''}significant, {_p_text(p_value)}",
-                    recomputed="significant" if significant else
-                    "not significant" if significant is False else "on the threshold",
+                    recomputed=_printed_significance(p_value),
                     tolerance="P = .05 is not checkable",
                     inputs=[_input("text", None, evidence), _input("p_values", position, p_value)],
                     sentence=section.sentence_text(sentence))

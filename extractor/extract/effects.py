@@ -6,9 +6,10 @@ brackets right after the value ("odds ratio of 2.1 (1.3 to 3.4)"). More values o
 measure may follow in a list ("ORs were 1.5 (1.1-2.0) and 2.3 (1.4-3.8)").
 
 Not kept: an abbreviation the article defines as something else ("heart rate (HR)",
-"operating room (OR)"), an interval whose bounds are the wrong way round, a ratio that is not
-positive. The P value printed with an estimate (inside its brackets, or right after it) is
-linked by its position in the P value findings.
+"operating room (OR)"), a ratio that is not positive. An interval printed the wrong way round
+("OR 2.69, CI 7.24-1.00") is kept as printed: the checks flag it. The P value printed with an
+estimate (inside its brackets, or right after it) is linked by its position in the P value
+findings.
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from extractor.effect_patterns import (
     EFFECT_ESTIMATE_RE,
     LIST_ITEM_RE,
     SPELLED_MEASURE_RES,
+    spelled_measure,
 )
 from extractor.models import RATIO_MEASURES, EffectEstimate, EffectMeasure, PValue
 
 # What may stand between an estimate's upper bound and its own P value: "; P < .001)",
-# "), P = 0.02", ", p=0.01", " (P = .03)".
-_TO_OWN_P = re.compile(r"%?\s?[)\]]?\s?[,;]?\s?(?:[(\[]\s?)?$")
+# "), P = 0.02", ", p=0.01", " (P = .03)", "] L, p = 0.9" (a unit).
+_TO_OWN_P = re.compile(r"%?[)\]]?(?:\s?[A-Za-z%/]{1,6})?\s?[)\]]?\s?[,;]?\s?(?:[(\[]\s?)?$")
 _P_REACH = 30    # characters after the upper bound where its P may start
-# After bounds without a label, the bracket must close (or the list go on).
-_CLOSES = re.compile(r"\s?[)\],;]")
+# A P value of another test printed next to an estimate: "P for interaction = .04".
+_OTHER_TEST = re.compile(r"interaction|trend|heterogeneity|\bhet|\bint\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,17 @@ def extract_effect_estimates(analysed: AnalysedArticle,
 
 def find_effect_estimates(text: str) -> Iterator[_Hit]:
     """Every estimate of ``text``: each head match and the list items after it."""
+    done = 0
     for match in EFFECT_ESTIMATE_RE.finditer(text):
-        if not _interval_is_marked(text, match):
-            continue
+        if match.start() < done:
+            continue   # inside a list already read: "HR 1.45 (...), TIMI major HR 1.28 (...)"
         measure, adjusted = _measure(match)
         abbreviation = match.group("abbreviation")
         yield _hit(measure, adjusted, match.start(), match, abbreviation)
-        position = match.end()
-        while (item := LIST_ITEM_RE.match(text, position)) is not None:
-            if not _interval_is_marked(text, item):
-                break
+        done = match.end()
+        while (item := LIST_ITEM_RE.match(text, done)) is not None:
             yield _hit(measure, adjusted, item.start("value"), item, abbreviation)
-            position = item.end()
+            done = item.end()
 
 
 def _hit(measure: EffectMeasure, adjusted: bool, start: int, match: re.Match[str],
@@ -88,21 +89,13 @@ def _hit(measure: EffectMeasure, adjusted: bool, start: int, match: re.Match[str
                 match.group("level") or match.group("level_after"), abbreviation)
 
 
-def _interval_is_marked(text: str, match: re.Match[str]) -> bool:
-    """A labelled interval, or bounds in brackets that close right after them."""
-    if match.group("label"):
-        return True
-    return bool(match.group("open")) and _CLOSES.match(text, match.end()) is not None
-
-
 def _measure(match: re.Match[str]) -> tuple[EffectMeasure, bool]:
     adjusted = bool(match.group("adjusted"))
     abbreviation = match.group("abbreviation")
     if abbreviation is not None:
         return ABBREVIATED_MEASURES[abbreviation], adjusted or abbreviation in ADJUSTED_ABBREVIATIONS  # type: ignore[return-value]
     spelled = match.group("spelled")
-    code = next((code for pattern, code in SPELLED_MEASURE_RES if pattern.fullmatch(spelled)),
-                "difference")   # "the difference was 3.4": the one pattern with a look-behind
+    code = spelled_measure(match)
     return code, adjusted or spelled.lower().startswith("adjusted")  # type: ignore[return-value]
 
 
@@ -115,7 +108,8 @@ def _redefined_abbreviations(analysed: AnalysedArticle) -> set[str]:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", "").replace(" ", ""))
+    """``"1,234.5"`` -> 1234.5, ``"- \u00a3448"`` -> -448."""
+    return float(re.sub(r"[,\s\u00a3$\u20ac\u00a5]", "", text))
 
 
 def decimals(text: str) -> int:
@@ -125,10 +119,8 @@ def decimals(text: str) -> int:
 
 def _estimate(section: AnalysedSection, hit: _Hit, p_values: Sequence[PValue]) -> EffectEstimate | None:
     value, lower, upper = _number(hit.value), _number(hit.lower), _number(hit.upper)
-    if lower > upper:
-        return None
-    if hit.measure in RATIO_MEASURES and min(value, lower, upper) <= 0:
-        return None
+    if hit.measure in RATIO_MEASURES and (value <= 0 or min(lower, upper) < 0):
+        return None    # no ratio; a bound printed as 0 is a rounded one ("95% CI 0-0.83")
     sentence = section.sentence_at(hit.start)
     sentence_text = section.sentence_text(sentence)
     return EffectEstimate(
@@ -149,7 +141,7 @@ def _own_p_value(section: AnalysedSection, end: int, p_values: Sequence[PValue])
     for position, p_value in enumerate(p_values):
         if p_value.section_index != section.index or not end <= p_value.start <= end + _P_REACH:
             continue
-        if _TO_OWN_P.match(section.text[end:p_value.start]):
+        if _TO_OWN_P.match(section.text[end:p_value.start]) and not _OTHER_TEST.search(p_value.text):
             return position
     return None
 
