@@ -88,14 +88,30 @@ _OTHER_STATEMENT = re.compile(
 # significant", "approached significance", "clinically significant", "significance was lost".
 _HEDGE_BEFORE = re.compile(
     r"\b(?:borderline|marginal(?:ly)?|nearly|near|almost|approach\w*|trend\w*|clinically|"
-    r"close\sto|towards?)\W+(?:\w+\W+)?$", re.IGNORECASE)
-_HEDGE_AFTER = re.compile(r"^\w*(?:\s\w+)?\s(?:was|were)\s(?:lost|not)\b", re.IGNORECASE)
+    r"close\sto|towards?)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
+_HEDGE_AFTER = re.compile(r"^\w*(?:\s\w+)?\s(?:was|were)\s(?:lost|not)\b|"
+                          r"^[^;]*\b(?:Bonferroni|after\s(?:correction|adjustment))", re.IGNORECASE)
 _WORDS_REACH = 150   # characters from the words to their P
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+# A negation at most three words before the significance word ("no statistically significant",
+# "did not differ significantly", "nonstatistically significant", "None of the differences
+# ... were significant" aside), never "versus not" / "or not" (the other group).
 _NEGATION = re.compile(
-    r"\b(?:no|not|without|fail(?:ed|s)? to|did not|didn't|does not|doesn't|do not|don't|"
-    r"was not|wasn't|were not|weren't|nor|lack of|neither|absence of|no evidence)\b"
-    r"[^;,.]{0,40}$", re.IGNORECASE)
+    r"(?:\b(?<!versus\s)(?<!vs\s)(?<!vs\.\s)(?<!or\s)(?:no|not|without|nor|neither|"
+    r"fail(?:ed|s)?\sto|didn't|doesn't|don't|wasn't|weren't|lack\sof|absence\sof)|"
+    r"\bnon-?statistically)\s(?:[\w-]+\s){0,3}$", re.IGNORECASE)
+# Negations that reach further: "We found no evidence that ... differed significantly",
+# "None of the differences between the two groups were significant", "failed to find that
+# donepezil produced any significant difference", "did not meet the level of significance".
+_NEGATION_FAR = re.compile(
+    r"\b(?:no\sevidence|none\sof\sthe\s(?:\w+\s)?(?:differences|comparisons|changes)|"
+    r"(?:failed\sto|could\snot|did\snot)\s(?:find|detect|show|reach|meet|achieve|attain))\b",
+    re.IGNORECASE)
+# A main clause after a subordinate one: "Although no significant difference was seen in
+# height, mean birth weight (... P = 0.04)": the words are not about the P after the comma.
+_SUBORDINATE = re.compile(r"\b(?:although|though|despite|whilst|while)\b", re.IGNORECASE)
+# After the P: a threshold ("not significant at the p < .05 level"), not a result.
+_LEVEL_AFTER = re.compile(r"^\s?(?:level|significance\slevel)\b", re.IGNORECASE)
 
 
 def run_checks(analysed: AnalysedArticle, p_values: Sequence[PValue],
@@ -110,7 +126,7 @@ def run_checks(analysed: AnalysedArticle, p_values: Sequence[PValue],
     checks.extend(c for position, count in enumerate(counts)
                   if (c := percent_check(position, count)) is not None)
     checks.extend(responders_checks(doubts))
-    checks.extend(arms_checks(arms, sample_sizes))
+    checks.extend(arms_checks(analysed, arms, sample_sizes))
     checks.extend(words_checks(analysed, p_values))
     return checks
 
@@ -288,12 +304,15 @@ def _statistic_p(section: AnalysedSection, end: int,
 # --- counts ---------------------------------------------------------------------------------------
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+_COUNT_OF = re.compile(r"\d\s(?:\([^()]*\)\s)?of\s\d")     # "12 of 10", "12 (120%) of 10"
 
 
 def percent_check(position: int, count: ResponseCount) -> Check | None:
     """A count printed with its percent and its group: does the percent follow?"""
     if count.percent is None or count.total is None or count.total_source != "printed":
         return None
+    if re.search(rf"(?<![\d.]){count.percent:g}\s?%\s?(?:CI|C\.I\.|confidence)", count.sentence):
+        return None   # "20/152, 95% CI 9-20%": the percent read is an interval's level
     printed = _PERCENT.search(count.text)
     decimals = len(printed.group(1).split(".", 1)[1]) if printed and "." in printed.group(1) else 0
     exact = 100 * count.responders / count.total
@@ -313,6 +332,8 @@ def responders_checks(doubts: Sequence[Doubt]) -> Iterator[Check]:
         match = EXCEEDS_RE.fullmatch(doubt.reason)
         if match is None or doubt.start is None or doubt.end is None or doubt.section_index is None:
             continue
+        if not _COUNT_OF.search(doubt.text):
+            continue   # "25/08", "3391/56": a date or a ratio as often as a count
         evidence = Evidence(text=doubt.text, start=doubt.start, end=doubt.end,
                             section=doubt.section or "", section_index=doubt.section_index)
         yield Check(kind="responders_vs_total", verdict="discrepant",
@@ -321,21 +342,31 @@ def responders_checks(doubts: Sequence[Doubt]) -> Iterator[Check]:
                     inputs=[_input("doubts", position, evidence)], sentence=doubt.text)
 
 
-def arms_checks(arms: Sequence[Arm], sample_sizes: Sequence[SampleSize]) -> Iterator[Check]:
-    """The arms' sizes against the chosen total, when there are two arms or more."""
+def arms_checks(analysed: AnalysedArticle, arms: Sequence[Arm],
+                sample_sizes: Sequence[SampleSize]) -> Iterator[Check]:
+    """The chosen total against the two arms stated after it in its own sentence ("Forty-two
+    patients were randomly assigned to MZR (n = 21) and control (n = 21)"). Arms elsewhere,
+    more than two, or an arm as large as the total are most often subgroups, analysis sets or
+    misreadings (measured on train abstracts): not compared."""
     total = next(((i, s) for i, s in enumerate(sample_sizes) if s.chosen and s.role == "total"), None)
-    if total is None or len(arms) < 2:
+    if total is None:
         return
     position, size = total
-    summed = sum(arm.size for arm in arms)
+    section = next(s for s in analysed.sections if s.index == size.section_index)
+    sentence = section.sentence_at(size.start)
+    stated = [(i, a) for i, a in enumerate(arms) if a.section_index == size.section_index
+              and size.end <= a.start < sentence.end]
+    if len(stated) != 2 or max(a.size for _, a in stated) >= size.value:
+        return   # more arms than two are often analysis sets; an arm above the total, a misreading
+    summed = sum(arm.size for _, arm in stated)
     verdict: Verdict = ("consistent" if summed == size.value
                         else "discrepant" if summed > size.value else "not_checkable")
     yield Check(kind="arms_vs_total", verdict=verdict,
-                reported=f"total {size.value}; arms {' + '.join(str(a.size) for a in arms)}",
+                reported=f"total {size.value}; arms {' + '.join(str(a.size) for _, a in stated)}",
                 recomputed=f"arms sum to {summed}",
                 tolerance="none (fewer than the total: exclusions, dropouts, not checkable)",
                 inputs=[_input("sample_sizes", position, size),
-                        *(_input("arms", i, arm) for i, arm in enumerate(arms))],
+                        *(_input("arms", i, arm) for i, arm in stated)],
                 sentence=size.sentence)
 
 
@@ -378,14 +409,17 @@ def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Itera
         if not words or _RESPECTIVELY.search(after.split(";", 1)[0]):
             continue   # "... were not significant (p=0.016, p=0.0003, ..., respectively)": unmatched
         word = words[-1]
-        negated = bool(word.group("prefix")) or bool(_NEGATION.search(before[:word.start()]))
+        negated = bool(word.group("prefix") or _NEGATION.search(before[:word.start()])
+                       or _NEGATION_FAR.search(before[:word.start()]))
         between = sum(1 for other in p_values if other.section_index == section.index
                       and clause + word.start() < other.start < p_value.start)
         gap = before[word.end():]
         if between == 1 and _CONTRAST.search(gap):
             negated = not negated   # "significant for men (p = 0.001) but not for women (p = 0.62)"
-        elif between or _OTHER_STATEMENT.search(gap) or len(gap) > _WORDS_REACH:
-            continue   # the words speak about another P value, or another statement
+        elif (between or _OTHER_STATEMENT.search(gap) or len(gap) > _WORDS_REACH
+              or ("," in gap and _SUBORDINATE.search(before[:word.start()]))
+              or _LEVEL_AFTER.match(after)):
+            continue   # the words speak about another P value or statement, or P is a level
         if _HEDGE_BEFORE.search(before[:word.start()]) or _HEDGE_AFTER.match(before[word.start():]):
             continue   # "borderline significant", "significance was lost": no claim to test
         said = before[max(0, word.start() - 30):word.end()].lstrip()
