@@ -73,6 +73,7 @@ def cli() -> None:
       extract --reprocess                   # re-extract stored records, no network
       extract baseline pubmed25n*.xml.gz    # PubMed's bulk files, resumable
       extract evaluate gold/*.jsonl --split test
+      extract checks                        # numbers in the abstracts that disagree
       extract serve                         # browse the database in Datasette
 
     All options of the default command: `extract run --help`.
@@ -525,6 +526,57 @@ def _describe_file(report: FileReport) -> str:
     if report.resumed_at:
         line += f" (resumed after {report.resumed_at:,})"
     return line if report.complete else line + "; not read to its end"
+
+
+CHECK_KINDS = ("estimate_in_interval", "ratio_centre", "p_vs_interval", "p_vs_statistic",
+               "percent_vs_count", "responders_vs_total", "arms_vs_total", "words_vs_p")
+
+
+@cli.command()
+@click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
+              type=click.Path(dir_okay=False), help="The database to read.")
+@click.option("-k", "--kind", "kinds", multiple=True, type=click.Choice(CHECK_KINDS),
+              help="Only this kind of check (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per disagreement, nothing else.")
+def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
+    """Numbers that disagree: the consistency checks of every stored record.
+
+    Prints how many checks of each kind were consistent, discrepant,
+    decision errors (on the other side of P = 0.05 from what was printed)
+    or not checkable, then every disagreement with its PMID, what was
+    printed, what it implies and the sentence. The README gives each
+    rule and tolerance. The same list is the Datasette query "numbers that
+    disagree" (extract serve).
+
+    \b
+    Examples:
+      extract checks
+      extract checks --db trials.db --kind p_vs_interval --kind words_vs_p
+      extract checks --json > disagreements.jsonl
+    """
+    from extractor import store
+
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
+    db = _open_db(db_path)
+    try:
+        counts = store.check_counts(db)
+        rows = store.disagreeing_checks(db, kinds)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        db.close()
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    verdicts = ("consistent", "discrepant", "decision_error", "not_checkable")
+    click.echo(f"{'check':<22}" + "".join(f"{v:>16}" for v in verdicts))
+    for kind in [k for k in CHECK_KINDS if not kinds or k in kinds]:
+        click.echo(f"{kind:<22}" + "".join(f"{counts.get((kind, v), 0):>16,}" for v in verdicts))
+    for row in rows:
+        click.echo(f"\n{row['pmid']}  {row['verdict'].replace('_', ' ')}, {row['kind']}: "
+                   f"{row['reported']} ({row['recomputed']})\n  {row['sentence']}")
 
 
 @cli.command()

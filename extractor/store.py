@@ -1044,6 +1044,27 @@ def iter_raw_records(db: Database,
         yield pmid, source, content.encode("utf-8") if isinstance(content, str) else bytes(content)
 
 
+def check_counts(db: Database) -> dict[tuple[str, str], int]:
+    """How many checks of each (kind, verdict) the database holds."""
+    with _sqlite_errors("cannot read the checks", db):
+        rows = db.execute("select kind, verdict, count(*) from checks group by kind, verdict")
+        return {(kind, verdict): int(n) for kind, verdict, n in rows}
+
+
+def disagreeing_checks(db: Database, kinds: Sequence[str] = ()) -> list[Json]:
+    """Checks whose numbers disagree (discrepant, decision_error), decision errors first, then
+    by PMID: pmid, kind, verdict, reported, recomputed, evidence text, section and sentence."""
+    where = "verdict in ('discrepant', 'decision_error')"
+    params: list[str] = list(kinds)
+    if kinds:
+        where += f" and kind in ({', '.join('?' for _ in kinds)})"
+    with _sqlite_errors("cannot read the checks", db):
+        return db.execute_returning_dicts(
+            "select pmid, kind, verdict, reported, recomputed, text, section, sentence from checks "
+            f"where {where} order by verdict = 'decision_error' desc, cast(pmid as integer), "
+            "position", params)
+
+
 # ---------------------------------------------------------------------------------------------
 # Searches
 # ---------------------------------------------------------------------------------------------

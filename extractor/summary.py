@@ -45,6 +45,18 @@ def _p_values(record: dict[str, Any]) -> str:
     return ", ".join(f"{p['operator']} {p['value']:g}" for p in record.get("p_values", [])) or "-"
 
 
+def _effects(record: dict[str, Any]) -> str:
+    return ", ".join(f"{e['measure']} {e['value']:g} ({e['lower']:g} to {e['upper']:g})"
+                     for e in record.get("effect_estimates", [])) or "-"
+
+
+def _disagreements(record: dict[str, Any]) -> list[str]:
+    """One line per check whose numbers disagree: "decision error: HR 0.95 (...), P = 0.001
+    (interval implies P 0.5 to 0.6)"."""
+    return [f"{c['verdict'].replace('_', ' ')}: {c['reported']} ({c['recomputed']})"
+            for c in record.get("checks", []) if c["verdict"] in ("discrepant", "decision_error")]
+
+
 def render_summary(record: dict[str, Any], color: bool = False) -> str:
     """A block like::
 
@@ -56,7 +68,8 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
           responses  12/13
           P values   = 0.002
 
-    Measured substances (drug role ``measured``) get a row of their own, under the drugs.
+    Measured substances (drug role ``measured``) get a row of their own, under the drugs;
+    effect estimates, and every check whose numbers disagree, a row each at the end.
     """
     title = record.get("title") or "(no title)"
     pmid = str(record["pmid"])
@@ -79,6 +92,9 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
         _row("responses", _responses(record), color),
         _row("P values", _p_values(record), color),
     ]
+    if record.get("effect_estimates"):
+        rows.append(_row("effects", _effects(record), color))
+    rows.extend(_row("disagrees", line, color) for line in _disagreements(record))
     measured = [d["name"] for d in drugs if d.get("role") == "measured"]
     if measured:
         rows.insert(1, _row("measured", ", ".join(measured), color))

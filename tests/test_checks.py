@@ -154,3 +154,66 @@ def test_p_verdict(operator: str, value: float, recomputed: tuple[float, float],
     p_value = PValue(text=text, start=0, end=len(text), section="s", section_index=1,
                      operator=operator, value=value, sentence=text)  # type: ignore[arg-type]
     assert p_verdict(p_value, recomputed, slack) == expected
+
+
+# --- extract checks, and the summary ---------------------------------------------------------------
+
+CONTRADICTED = ("Mortality was lower with drug A (hazard ratio 0.95; 95% CI, 0.80 to 1.13; "
+                "P = .001).")
+
+
+def contradicted_db(tmp_path: Path) -> Path:
+    from extractor import store
+
+    path = tmp_path / "c.db"
+    db = store.open_db(path)
+    article = Article(pmid="999000101", title="A constructed trial", sections=[
+        Section(label="Results", category="RESULTS", text=CONTRADICTED)])
+    store.save_record(db, build_record(article), raw=None, source="xml-file")
+    store.save_record(db, build_record(parse_article_xml((FIXTURES / "17638731.xml").read_bytes())),
+                      raw=None, source="xml-file")
+    db.close()
+    return path
+
+
+def test_extract_checks_counts_and_lists_the_disagreements(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    result = CliRunner().invoke(cli, ["checks", "--db", str(contradicted_db(tmp_path))])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["check", "consistent", "discrepant", "decision_error", "not_checkable"]
+    assert lines[3].split() == ["p_vs_interval", "0", "0", "1", "0"]
+    assert lines[8].split() == ["words_vs_p", "1", "0", "0", "0"]     # the worked example's
+    assert lines[-2:] == [
+        "999000101  decision error, p_vs_interval: HR 0.95 (95% CI 0.8 to 1.13), P = 0.001 "
+        "(P 0.5076 to 0.6122)", f"  {CONTRADICTED}"]
+
+
+def test_extract_checks_json_and_a_missing_database(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from extractor.cli import cli
+
+    as_json = CliRunner().invoke(cli, ["checks", "--db", str(contradicted_db(tmp_path)), "--json"])
+    assert [json.loads(line)["verdict"] for line in as_json.output.splitlines()] == ["decision_error"]
+    missing = CliRunner().invoke(cli, ["checks", "--db", str(tmp_path / "none.db")])
+    assert (missing.exit_code, missing.output.splitlines()[-1]) == (
+        1, f"Error: no database at {tmp_path / 'none.db'}: run `extract PMID ...` first")
+
+
+def test_the_summary_names_what_disagrees() -> None:
+    from extractor.summary import render_summary
+
+    article = Article(pmid="999000101", title="A constructed trial", sections=[
+        Section(label="Results", category="RESULTS", text=CONTRADICTED)])
+    block = render_summary(build_record(article).model_dump(mode="json"))
+    assert block.splitlines()[-3:] == [
+        "  effects    HR 0.95 (0.8 to 1.13)",
+        "  disagrees  decision error: HR 0.95 (95% CI 0.8 to 1.13), P = 0.001 (P 0.5076",
+        "             to 0.6122)",
+    ]
