@@ -1,8 +1,11 @@
-"""Compose the stages: fetch -> parse -> extract -> store, one record at a time.
+"""Compose the stages: fetch -> parse -> extract -> store.
 
 No printing here: progress and problems go to the caller through ``RunResult`` and an
-optional ``on_progress`` callback. Every record is stored as soon as it is extracted, so a
-failure later in the run never loses what was already done.
+optional ``on_progress`` callback. Records are parsed and extracted in input order by
+``work.Workers`` (in this process or in worker processes), and stored by this process alone,
+many to a transaction (``store_all``: a COMMIT per ``WRITE_BATCH`` results or per
+``WRITE_SECONDS``, and before stopping, so a failure or Ctrl-C later in the run never loses
+what was already done).
 
 Each record is isolated: whatever goes wrong while parsing, extracting or storing one record
 (a ``ParseError``, a bug in an extractor, a database error) is caught at the record's boundary,
