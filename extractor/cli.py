@@ -418,7 +418,7 @@ def _fetch(db: store.Database, client: fetch.PubMedClient, wanted: list[str], re
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
             debug: bool = False) -> None:
     from extractor import store
-    from extractor.fetch import describe_pmids
+    from extractor.ids import describe_pmids
     from extractor.summary import render_summary
 
     shown = list(dict.fromkeys([*result.stored, *result.skipped])) if as_json or not quiet else []

@@ -20,12 +20,13 @@ directory: the same trust as the installed package itself.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -80,7 +81,7 @@ def compiled(name: str, build: Callable[[], T]) -> T:
         return build()
     path = folder / f"{name}-{cache_key()}.pickle"
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             value: T = pickle.load(handle)
         return value
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: rebuilt, whatever the error
@@ -88,6 +89,19 @@ def compiled(name: str, build: Callable[[], T]) -> T:
     value = build()
     _save(folder, path, name, value)
     return value
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while millions of small objects are unpickled: they hold no
+    cycles, and the collector's passes over them cost a fifth of the loading time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _save(folder: Path, path: Path, name: str, value: object) -> None:

@@ -41,7 +41,7 @@ import requests
 
 from extractor import __version__, defaults
 from extractor.errors import FetchError, InvalidPMID, ParseError, PMIDNotFound
-from extractor.ids import is_pmid
+from extractor.ids import describe_pmids, is_pmid
 from extractor.ratelimit import RateLimiter
 from extractor.sniff import html_title
 from extractor.text import one_line
@@ -66,7 +66,6 @@ _NCBI_JSON_ERROR = re.compile(rb'"ERROR"\s*:\s*"([^"]{1,300})"')
 # PubMed serves ids 0..9,998 of one search (esearch and efetch by history alike).
 PUBMED_WINDOW = 9_999
 # PMIDs named in full in an error message; the rest are counted (all are in .pmids).
-_PMIDS_SHOWN = 10
 _CHUNK = 64 * 1024
 
 
@@ -190,16 +189,6 @@ def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> 
     """Full-jitter exponential backoff after failed attempt number `attempt` (1-based):
     uniform in [0, min(cap, base * 2 ** (attempt - 1))]."""
     return rng.uniform(0.0, min(cap, base * 2 ** (attempt - 1)))
-
-
-def describe_pmids(pmids: Iterable[str]) -> str:
-    """'PMIDs 1, 2, 3' or, for long lists, 'PMIDs 1, ..., 10 and 190 more' (one line)."""
-    ids = list(pmids)
-    if len(ids) == 1:
-        return f"PMID {ids[0]}"
-    shown = ", ".join(ids[:_PMIDS_SHOWN])
-    more = len(ids) - _PMIDS_SHOWN
-    return f"PMIDs {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 def _env(name: str) -> str | None:

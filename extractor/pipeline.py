@@ -33,14 +33,18 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, cast
 
-from extractor import search, store
+from extractor import store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
-from extractor.fetch import PubMedClient, describe_pmids
-from extractor.parse_html import parse_page_html
+from extractor.ids import describe_pmids
 from extractor.parse_xml import iter_efetch_records, parse_efetch_records
 from extractor.work import Done, Item, Stage, run_items
+
+if TYPE_CHECKING:   # fetching (requests) and searching are imported where used: an offline
+    #                 run (--xml, --reprocess, baseline files) never loads them
+    from extractor import search
+    from extractor.fetch import PubMedClient
 
 ProgressCallback = Callable[[int], object]
 WRITE_BATCH = 200       # results stored per transaction (one COMMIT)
@@ -333,6 +337,8 @@ def _unreadable(error: Exception) -> Exception:
 
 
 def _html_file_items(path: Path, result: RunResult) -> Iterator[Item]:
+    from extractor.parse_html import parse_page_html  # BeautifulSoup: only for pages
+
     try:
         html = path.read_bytes()
         article = parse_page_html(html)  # the PMID is only known from the page
@@ -377,6 +383,8 @@ def run_search(
     The search is stored before any record is fetched, so it is on record even when the run
     stops; errors reading it (FetchError, SearchError) are raised before anything is stored.
     """
+    from extractor import search
+
     found = search.find_pmids(client, plan)
     save_search(db, found)
     return found, run_pmids(db, client, list(found.pmids), source=source, force=force,

@@ -28,7 +28,6 @@ from typing import Literal
 from extractor.errors import ExtractorError, ParseError
 from extractor.extract import build_record
 from extractor.models import Article, ArticleRecord
-from extractor.parse_html import parse_page_html
 from extractor.parse_xml import parse_article_xml
 
 Stage = Literal["fetch", "parse", "extract", "store"]
@@ -69,6 +68,8 @@ class Done:
 def parse_item(item: Item) -> Article:
     """The ``Article`` of an item's bytes, by the parser of its source."""
     if item.source in PAGE_SOURCES:
+        from extractor.parse_html import parse_page_html  # BeautifulSoup: only for pages
+
         return parse_page_html(item.raw, pmid=item.pmid)
     return parse_article_xml(item.raw)
 
