@@ -18,7 +18,7 @@ answer a byte at a time cannot hold a run. HTTP 429/500/502/503/504, connection 
 timeouts, deadlines and answers that are not whole efetch XML (cut off, or an HTML error
 page sent with 200) are retried with exponential backoff and full jitter (NCBI sends no
 Retry-After), up to `max_attempts` attempts in all; every attempt, retries included, holds
-a slot of the limiter from its start until its answer is in (see `ratelimit`).
+a slot of the limiter from its start until its answer begins (see `ratelimit`).
 Page requests wait for the same limiter: NCBI publishes no limit for pages, and one
 shared budget keeps the whole run polite.
 """
@@ -360,8 +360,8 @@ class PubMedClient:
         about = subject or describe_pmids(pmids)
         failure = _Failure("no attempt", None, False)
         for attempt in range(1, self.max_attempts + 1):
-            with self.limiter.slot():        # held until the answer is in
-                body, failure = self._attempt(what, pmids, method, url, data)
+            with self.limiter.slot() as held:     # held until the answer begins
+                body, failure = self._attempt(what, pmids, method, url, data, held.answered)
             if body is not None:
                 return body
             if not failure.retry:
@@ -379,10 +379,12 @@ class PubMedClient:
                          url=url, status=failure.status, pmids=list(pmids))
 
     def _attempt(self, what: str, pmids: tuple[str, ...], method: str, url: str,
-                 data: dict[str, str] | None) -> tuple[bytes | None, _Failure]:
-        """(body, _) on success, else (None, why); PMIDNotFound for a page's 404."""
+                 data: dict[str, str] | None,
+                 answered: Callable[[], object]) -> tuple[bytes | None, _Failure]:
+        """(body, _) on success, else (None, why); PMIDNotFound for a page's 404.
+        ``answered()`` is called once the answer's status line is in."""
         try:
-            status, body = self._send(method, url, data)
+            status, body = self._send(method, url, data, answered)
         except DeadlineExceeded:
             return None, _Failure(f"no whole answer within the {self.timeouts.deadline:g} s deadline", None, True)
         except requests.Timeout:
@@ -399,14 +401,16 @@ class PubMedClient:
             reason += ": " + message.group(1).decode("utf-8", "replace").strip()
         return None, _Failure(reason, status, status in RETRY_STATUSES)
 
-    def _send(self, method: str, url: str, data: dict[str, str] | None) -> tuple[int, bytes]:
+    def _send(self, method: str, url: str, data: dict[str, str] | None,
+              answered: Callable[[], object]) -> tuple[int, bytes]:
         """(status, whole body) of one HTTP request, within the deadline.
 
         The request runs in a helper thread so that the deadline holds whatever the server
         does (answer nothing, or trickle its body); at the deadline its socket is shut down
         and DeadlineExceeded raised. Errors of `requests` are raised as they are.
         """
-        call = _Call(self.session, method, url, data, self._headers, self.timeouts.for_requests())
+        call = _Call(self.session, method, url, data, self._headers, self.timeouts.for_requests(),
+                     answered)
         worker = threading.Thread(target=call.run, name="pubmed-request", daemon=True)
         worker.start()
         worker.join(self.timeouts.deadline)
@@ -421,8 +425,9 @@ class _Call:
 
     def __init__(self, session: requests.Session, method: str, url: str,
                  data: dict[str, str] | None, headers: dict[str, str],
-                 timeout: tuple[float, float]) -> None:
+                 timeout: tuple[float, float], answered: Callable[[], object]) -> None:
         self._request = (session, method, url, data, headers, timeout)
+        self._answered = answered
         self._cancelled = threading.Event()
         self._response: requests.Response | None = None
         self._result: tuple[int, bytes] | None = None
@@ -433,6 +438,7 @@ class _Call:
         try:
             response = session.request(method, url, data=data, headers=headers, timeout=timeout,
                                        stream=True)
+            self._answered()     # the status line is in: the server has counted the request
             self._response = response
             chunks = []
             for chunk in response.iter_content(_CHUNK):

@@ -7,8 +7,10 @@ is when each request reaches it, not when the client decided to send it.
 
 The client cannot see that moment, but it can bound it: the server counts a request after
 it was sent and before it answers. So each request holds a slot from the moment it may
-start until its answer is in, and a request may start only once the request `rate` places
-before it has been answered `window` (plus a small `margin`) seconds ago. Then any `rate + 1`
+start until its answer begins (its status line is in: the body of a 200-record answer may take
+longer to arrive than the server took to count the request, and need not hold the slot), and
+a request may start only once the request `rate` places before it was answered `window` (plus
+a small `margin`) seconds ago. Then any `rate + 1`
 requests reach the server at least a window apart, however long each one took to get there
 or to be answered: a request sent late (a thread descheduled, a slow connection, a busy
 server reading it) only makes the next ones wait longer.
@@ -37,23 +39,32 @@ RATE_WITH_KEY = 10
 DEFAULT_MARGIN_S = 0.02
 
 
-class _Slot:
-    """One request's hold on the limiter: `end` is None until its answer is in."""
+class Slot:
+    """One request's hold on the limiter. `waited`: the seconds it waited to start. The hold
+    ends at `answered()` (the first bytes of the answer are in: the server counted the
+    request before answering) or, at the latest, when the `with` block is left."""
 
-    __slots__ = ("end",)
+    __slots__ = ("_limiter", "end", "waited")
 
-    def __init__(self) -> None:
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
         self.end: float | None = None
+        self.waited = 0.0
+
+    def answered(self) -> None:
+        """The answer has begun (its status line is in): the window may run from now. Safe
+        to call from another thread, and more than once (the first time counts)."""
+        self._limiter._release(self)
 
 
 class RateLimiter:
     """At most `rate` requests in any `window` seconds, as the server counts them.
 
-    Send every request, retries included, inside `with limiter.slot():`. The block is
-    entered once the request may start (the `with` gives the seconds waited) and must be
-    left once its answer is in, or it failed. Slots are granted under a lock and the wait
-    happens outside it, so threads sharing one limiter queue without holding each other
-    up. `clock` and `sleep` can be replaced by fakes in tests.
+    Send every request, retries included, inside `with limiter.slot() as held:`. The block
+    is entered once the request may start (`held.waited` says how long it waited); call
+    `held.answered()` when the answer begins, and leave the block once it failed or is in.
+    Slots are granted under a lock and the wait happens outside it, so threads sharing one
+    limiter queue without holding each other up. `clock` and `sleep` can be replaced by fakes in tests.
     """
 
     def __init__(self, rate: int, window: float = 1.0, margin: float = DEFAULT_MARGIN_S,
@@ -71,7 +82,7 @@ class RateLimiter:
         self._changed = threading.Condition()
         # The slots granted last (at most `rate`), oldest first, and the latest answer
         # time of every older slot: the next request may start a window after that.
-        self._recent: deque[_Slot] = deque()
+        self._recent: deque[Slot] = deque()
         self._answered = -math.inf
 
     @classmethod
@@ -82,18 +93,19 @@ class RateLimiter:
         return cls(RATE_WITH_KEY if api_key else RATE_WITHOUT_KEY, margin=margin, clock=clock, sleep=sleep)
 
     @contextmanager
-    def slot(self) -> Iterator[float]:
-        """Wait until a request may start, then hold the slot until the block is left."""
+    def slot(self) -> Iterator[Slot]:
+        """Wait until a request may start, then hold the slot until its answer begins
+        (``Slot.answered``) or the block is left."""
         held, start = self._grant()
         try:
-            delay = start - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-            yield max(delay, 0.0)
+            held.waited = max(start - self._clock(), 0.0)
+            if held.waited > 0:
+                self._sleep(held.waited)
+            yield held
         finally:
             self._release(held)
 
-    def _grant(self) -> tuple[_Slot, float]:
+    def _grant(self) -> tuple[Slot, float]:
         """A new slot and the time its request may start (on this limiter's clock)."""
         with self._changed:
             # Request n needs request n - rate (and every one before it) answered.
@@ -104,11 +116,12 @@ class RateLimiter:
                     continue
                 self._recent.popleft()
                 self._answered = max(self._answered, oldest.end)
-            held = _Slot()
+            held = Slot(self)
             self._recent.append(held)
             return held, max(self._clock(), self._answered + self.window + self.margin)
 
-    def _release(self, held: _Slot) -> None:
+    def _release(self, held: Slot) -> None:
         with self._changed:
-            held.end = self._clock()
-            self._changed.notify_all()
+            if held.end is None:
+                held.end = self._clock()
+                self._changed.notify_all()

@@ -277,7 +277,7 @@ def _open_when_released(path: str, barrier: Any, errors: Any) -> None:
 
 def test_processes_creating_one_database_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")   # no threads of earlier tests copied
     barrier, errors = context.Barrier(4), context.Queue()
     children = [context.Process(target=_open_when_released, args=(str(path), barrier, errors))
                 for _ in range(4)]

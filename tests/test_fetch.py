@@ -398,14 +398,17 @@ class ServerWindow:
 
 
 def send(limiter: RateLimiter, clock: FakeClock, server: ServerWindow,
-         stall: float = 0.0, latency: float = 0.01) -> float:
+         stall: float = 0.0, latency: float = 0.01, body: float = 0.0) -> float:
     """One request through the limiter: it reaches the server `stall` seconds after it may
-    start and is answered `latency` seconds later. Returns the time it was counted."""
-    with limiter.slot():
+    start, its answer begins `latency` seconds later and its body takes `body` seconds more.
+    Returns the time it was counted."""
+    with limiter.slot() as held:
         clock.now += stall
         arrived = clock.now
         server.count(arrived)
         clock.now += latency
+        held.answered()
+        clock.now += body
     return arrived
 
 
@@ -444,7 +447,8 @@ def test_limiter_keeps_every_server_window_under_the_rate(rate: int) -> None:
     for _ in range(300):
         clock.now += rng.choice([0.0, 0.0, 0.0, 0.05, 0.3, 1.2])       # idle gaps
         stall = rng.choice([0.0, 0.0, 0.001, 0.02, 0.15, 0.4])         # on the way there
-        send(limiter, clock, server, stall=stall, latency=rng.uniform(0.0, 0.3))
+        send(limiter, clock, server, stall=stall, latency=rng.uniform(0.0, 0.3),
+             body=rng.choice([0.0, 0.01, 0.3, 2.0]))
     assert (len(server.accepted), server.refused) == (300, [])
 
 
@@ -452,8 +456,8 @@ def test_limiter_does_not_wait_when_requests_are_spread_out() -> None:
     clock = FakeClock()
     limiter = RateLimiter(3, clock=clock, sleep=clock.sleep)
     for _ in range(5):
-        with limiter.slot() as waited:
-            assert waited == 0.0
+        with limiter.slot() as held:
+            assert held.waited == 0.0
         clock.now += 0.4
     assert clock.sleeps == []
 
@@ -481,6 +485,18 @@ def test_a_request_under_way_holds_its_slot() -> None:
         clock.now += 5.0                 # the answer comes in 5 s later
     thread.join(10)
     assert started == [pytest.approx(1005.0 + 1.0 + limiter.margin)]
+
+
+def test_a_long_body_does_not_hold_the_slot() -> None:
+    """A 200-record answer may take a while to arrive; the server counted the request before
+    it began to answer, so the window runs from the answer's first bytes."""
+    clock = FakeClock()
+    limiter = RateLimiter(1, clock=clock, sleep=clock.sleep)
+    server = ServerWindow(1)
+    first = send(limiter, clock, server, latency=0.1, body=0.6)
+    second = send(limiter, clock, server)
+    assert second - first == pytest.approx(0.1 + 1.0 + limiter.margin)
+    assert server.refused == []
 
 
 def test_limiter_is_thread_safe() -> None:
