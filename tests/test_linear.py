@@ -164,6 +164,10 @@ ADVERSARIAL = {
     "initials": "J. R. Smith. ",
     "number words": "twenty-one ",
     "grouped digits": "123 456 ",
+    # issue 11: estimates with their P values, significance words, test statistics
+    "estimates with P": "OR 1.2 (95% CI 1.1-1.3), P = 0.01; ",
+    "significance words": "significantly lower (P = 0.01) and ",
+    "statistics": "t(28) = 2.20, P = .04; ",
     "plain text": "Thirteen patients received efalizumab, with responses in 12 of 13 patients "
                   "(P = .002). Nausea occurred in 9 patients (12.9%) in the metformin group. ",
 }

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from extractor.analysis import AnalysedArticle, AnalysedSection
+from extractor.extract.pvalues import PValuePlaces
 from extractor.extract.responses import EXCEEDS_RE
 from extractor.models import (
     RATIO_MEASURES,
@@ -256,9 +257,10 @@ def estimate_checks(position: int, estimate: EffectEstimate,
 
 def statistic_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Iterator[Check]:
     """t, F, chi-square, z and r statistics followed by their P value."""
+    places = PValuePlaces(p_values)
     for section in analysed.sections:
         for match in _STATISTIC.finditer(section.text):
-            found = _statistic_p(section, match.end(), p_values)
+            found = _statistic_p(section, match.end(), p_values, places)
             if found is None:
                 continue
             position, p_value = found
@@ -292,12 +294,11 @@ def _statistic_kind(match: re.Match[str]) -> tuple[str, float | None, float | No
     return "z", None, None
 
 
-def _statistic_p(section: AnalysedSection, end: int,
-                 p_values: Sequence[PValue]) -> tuple[int, PValue] | None:
-    for position, p_value in enumerate(p_values):
-        if (p_value.section_index == section.index and end <= p_value.start <= end + 4
-                and _TO_STATISTIC_P.match(section.text[end:p_value.start])):
-            return position, p_value
+def _statistic_p(section: AnalysedSection, end: int, p_values: Sequence[PValue],
+                 places: PValuePlaces) -> tuple[int, PValue] | None:
+    for position in places.starting_in(section.index, end, end + 4):
+        if _TO_STATISTIC_P.match(section.text[end:p_values[position].start]):
+            return position, p_values[position]
     return None
 
 
@@ -397,6 +398,7 @@ def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Itera
     ("but not") turns the words round; with more, or a "respectively" list, there is no check.
     """
     sections = {section.index: section for section in analysed.sections}
+    places = PValuePlaces(p_values)
     for position, p_value in enumerate(p_values):
         section = sections.get(p_value.section_index)
         if section is None:
@@ -411,8 +413,8 @@ def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Itera
         word = words[-1]
         negated = bool(word.group("prefix") or _NEGATION.search(before[:word.start()])
                        or _NEGATION_FAR.search(before[:word.start()]))
-        between = sum(1 for other in p_values if other.section_index == section.index
-                      and clause + word.start() < other.start < p_value.start)
+        between = len(places.starting_in(section.index, clause + word.start() + 1,
+                                         p_value.start - 1))
         gap = before[word.end():]
         if between == 1 and _CONTRAST.search(gap):
             negated = not negated   # "significant for men (p = 0.001) but not for women (p = 0.62)"

@@ -28,6 +28,7 @@ from extractor.effect_patterns import (
     SPELLED_MEASURE_RES,
     spelled_measure,
 )
+from extractor.extract.pvalues import PValuePlaces
 from extractor.models import RATIO_MEASURES, EffectEstimate, EffectMeasure, PValue
 
 # What may stand between an estimate's upper bound and its own P value: "; P < .001)",
@@ -56,12 +57,13 @@ def extract_effect_estimates(analysed: AnalysedArticle,
     """Effect estimates of the title and abstract sections, in text order; ``p_values`` are the
     article's P value findings (an estimate's ``p_value`` is a position in this list)."""
     redefined = _redefined_abbreviations(analysed)
+    places = PValuePlaces(p_values)
     found: list[EffectEstimate] = []
     for section in analysed.sections:
         for hit in find_effect_estimates(section.text):
             if hit.abbreviation in redefined:
                 continue
-            estimate = _estimate(section, hit, p_values)
+            estimate = _estimate(section, hit, p_values, places)
             if estimate is not None:
                 found.append(estimate)
     return found
@@ -117,7 +119,8 @@ def decimals(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
-def _estimate(section: AnalysedSection, hit: _Hit, p_values: Sequence[PValue]) -> EffectEstimate | None:
+def _estimate(section: AnalysedSection, hit: _Hit, p_values: Sequence[PValue],
+              places: PValuePlaces) -> EffectEstimate | None:
     value, lower, upper = _number(hit.value), _number(hit.lower), _number(hit.upper)
     if hit.measure in RATIO_MEASURES and (value <= 0 or min(lower, upper) < 0):
         return None    # no ratio; a bound printed as 0 is a rounded one ("95% CI 0-0.83")
@@ -130,17 +133,17 @@ def _estimate(section: AnalysedSection, hit: _Hit, p_values: Sequence[PValue]) -
         level=float(hit.level) if hit.level else 95.0,
         value_decimals=decimals(hit.value), lower_decimals=decimals(hit.lower),
         upper_decimals=decimals(hit.upper),
-        p_value=_own_p_value(section, hit.end, p_values),
+        p_value=_own_p_value(section, hit.end, p_values, places),
         comparison=_comparison(section.text, sentence.start, sentence.end, hit.start),
         sentence=sentence_text,
     )
 
 
-def _own_p_value(section: AnalysedSection, end: int, p_values: Sequence[PValue]) -> int | None:
+def _own_p_value(section: AnalysedSection, end: int, p_values: Sequence[PValue],
+                 places: PValuePlaces) -> int | None:
     """Position of the P value printed right after the interval ending at ``end``, or None."""
-    for position, p_value in enumerate(p_values):
-        if p_value.section_index != section.index or not end <= p_value.start <= end + _P_REACH:
-            continue
+    for position in places.starting_in(section.index, end, end + _P_REACH):
+        p_value = p_values[position]
         if _TO_OWN_P.match(section.text[end:p_value.start]) and not _OTHER_TEST.search(p_value.text):
             return position
     return None

@@ -16,6 +16,8 @@ each with its own span. What is seen but not kept goes to ``doubts``:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -193,3 +195,23 @@ def _section_p_values(section: AnalysedSection) -> tuple[list[PValue], list[Doub
                             text=match.group(), section=label, section_index=index,
                             start=match.start(), end=match.end()))
     return found, doubts
+
+
+class PValuePlaces:
+    """Where an article's P values start, per section, to find those inside a span in
+    logarithmic time (an abstract may print thousands; the effect estimates and the checks ask
+    for the P values near each of theirs)."""
+
+    def __init__(self, p_values: Sequence[PValue]) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._positions: dict[int, list[int]] = {}
+        for position, p_value in sorted(enumerate(p_values), key=lambda item: item[1].start):
+            self._starts.setdefault(p_value.section_index, []).append(p_value.start)
+            self._positions.setdefault(p_value.section_index, []).append(position)
+
+    def starting_in(self, section_index: int, low: int, high: int) -> list[int]:
+        """Positions (in the list given) of the P values of the section starting at ``low``
+        to ``high``, both included, in text order."""
+        starts = self._starts.get(section_index, [])
+        first, last = bisect_left(starts, low), bisect_right(starts, high)
+        return self._positions.get(section_index, [])[first:last]
