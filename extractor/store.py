@@ -914,8 +914,11 @@ def transaction(db: Database, action: str = "cannot write to the database") -> I
 # Bulk files
 # ---------------------------------------------------------------------------------------------
 
-# Lookup tables and the link columns pointing at them: ids are per database, names are not.
-_LOOKUPS = {"article_drugs": ("drug_id", "drugs"), "article_conditions": ("condition_id", "conditions")}
+# Link table -> (its column, the lookup table it points at), from the declared foreign keys:
+# a lookup table is one of (name, identifier) rows. Ids are per database, names are not.
+_LOOKUPS = {table: (column, other) for table, spec in TABLES.items()
+            for column, other, _ in spec.get("foreign_keys", [])
+            if "identifier" in TABLES[other]["columns"]}
 
 
 def merge_shard(db: Database, shard: str | Path) -> None:
@@ -940,7 +943,7 @@ def _merge_attached(db: Database) -> None:
     for table in (*ARTICLE_CHILD_TABLES, "articles", "failures", "deleted_pmids"):
         db.execute(f"delete from main.{table} where pmid in ({touched})")
     db.execute("delete from main.raw_records where pmid in (select pmid from shard.deleted_pmids)")
-    for table in ("drugs", "conditions"):
+    for table in sorted({lookup for _, lookup in _LOOKUPS.values()}):
         db.execute(f"insert into main.{table} (name, identifier) "
                    f"select name, identifier from shard.{table} s where not exists ("
                    f"select 1 from main.{table} m where m.name = s.name and m.identifier is s.identifier)")

@@ -387,8 +387,9 @@ def words_verdict(p_value: PValue, negated: bool) -> Verdict:
 
 def _printed_significance(p_value: PValue) -> str:
     significant = reported_significance(p_value.operator, p_value.value)
-    return {True: "printed significant", False: "printed not significant"}.get(
-        significant, "neither (P = .05, or a bound on the far side)")  # type: ignore[arg-type]
+    if significant is None:
+        return "neither (P = .05, or a bound on the far side)"
+    return "printed significant" if significant else "printed not significant"
 
 
 def words_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> Iterator[Check]:
