@@ -11,6 +11,11 @@ its article, findings and raw record (``deleted_pmids`` remembers it).
 Each file is streamed (memory stays flat whatever its size) and its progress is committed with
 the records of each batch (the ``files`` table), so a run killed at any point resumes after
 the last batch stored, with nothing lost or stored twice, and a finished file is skipped.
+
+One run writes a database's files at a time: a run holds the database's lease
+(``store.baseline_lease``) and every batch checks it in its own transaction, so a run that
+was suspended (or slow) and overtaken by another stops without storing anything more: an
+older file's batch can never land after a newer file's.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import pipeline, store
+from extractor import defaults, pipeline, store
 from extractor.errors import ExtractorError
 from extractor.work import Done, Workers
 
@@ -73,25 +78,29 @@ def bulk_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def run_baseline(db: store.Database, paths: Iterable[Path], workers: int = 1, force: bool = False,
-                 on_progress: pipeline.ProgressCallback = pipeline.noop) -> BaselineResult:
+                 on_progress: pipeline.ProgressCallback = pipeline.noop,
+                 lease_timeout: float = defaults.LEASE_TIMEOUT) -> BaselineResult:
     """Read every file of ``paths`` (see ``bulk_files``) into ``db``; files done are skipped
     unless ``force``. A file that cannot be read to its end is a failure naming it; the
-    records before the fault are stored and the next file is read."""
+    records before the fault are stored and the next file is read. ``store.LeaseHeld`` when
+    another run is writing ``db`` (silent for less than ``lease_timeout`` seconds)."""
     result = BaselineResult()
     files = bulk_files(paths)
-    with pipeline.stop_when_locked(result.run), Workers(workers) as pool:
+    with store.baseline_lease(db, lease_timeout) as lease, \
+            pipeline.stop_when_locked(result.run), Workers(workers) as pool:
         for path in files:
             report = FileReport(path.name)
             result.files.append(report)
-            run_file(db, path, result.run, report, pool, force, on_progress)
+            run_file(db, path, result.run, report, pool, lease, force, on_progress)
     return result
 
 
 def run_file(db: store.Database, path: Path, result: pipeline.RunResult, report: FileReport,
-             pool: Workers, force: bool = False,
+             pool: Workers, lease: store.Lease, force: bool = False,
              on_progress: pipeline.ProgressCallback = pipeline.noop) -> None:
     """Read one file into ``db``, from where an earlier run stopped; ``report`` says what
-    was done, ``result`` gets the file's failures (not its PMIDs: a baseline has millions)."""
+    was done, ``result`` gets the file's failures (not its PMIDs: a baseline has millions).
+    Every batch is stored only while ``lease`` is held."""
     state = store.file_state(db, path.name)
     if state is not None and state["done"] and not force:
         report.skipped = True
@@ -99,7 +108,7 @@ def run_file(db: store.Database, path: Path, result: pipeline.RunResult, report:
     if state is not None and not state["done"] and not force:
         report.resumed_at = int(state["position"])
     file_result = pipeline.RunResult()
-    counts = _Counts(db, file_result, path, report, state if report.resumed_at else None)
+    counts = _Counts(db, file_result, path, report, lease, state if report.resumed_at else None)
     items = pipeline.xml_file_items(path, "baseline", file_result, skip=report.resumed_at)
     try:
         pipeline.store_all(db, pool.map(items), counts.keep, counts.commit, on_progress)
@@ -114,8 +123,8 @@ class _Counts:
     """A file's figures as its batches are stored: what ``files`` holds for it."""
 
     def __init__(self, db: store.Database, result: pipeline.RunResult, path: Path,
-                 report: FileReport, state: store.Json | None) -> None:
-        self.db, self.result, self.path, self.report = db, result, path, report
+                 report: FileReport, lease: store.Lease, state: store.Json | None) -> None:
+        self.db, self.result, self.path, self.report, self.lease = db, result, path, report, lease
         self.position = report.resumed_at
         self.earlier = (0, 0, 0) if state is None else (
             int(state["stored"]), int(state["deleted"]), int(state["failed"]))
@@ -140,4 +149,4 @@ class _Counts:
         store.save_file_state(
             self.db, self.path.name, str(self.path), self.path.stat().st_size, self.position,
             stored + self.report.stored, deleted + self.report.deleted,
-            failed + self.report.failed, done)
+            failed + self.report.failed, done, lease=self.lease)

@@ -459,10 +459,14 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
               help="With --dask: where each task writes its file's database, merged then removed; "
                    "every worker must see it  [default: DB.shards next to the database]")
 @LOCK_TIMEOUT_OPTION
+@click.option("--lease-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LEASE_TIMEOUT",
+              default=defaults.LEASE_TIMEOUT, show_default=True, metavar="SECONDS",
+              help="Another baseline run writing the database is taken over once silent this "
+                   "long (suspended, or its machine gone) [env EXTRACT_LEASE_TIMEOUT].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per file.")
 def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: bool,
              dask_address: str | None, shard_dir: Path | None, lock_timeout: float,
-             quiet: bool) -> None:
+             lease_timeout: float, quiet: bool) -> None:
     """Read PubMed baseline and update files (pubmed25n0001.xml.gz ...) into the database.
 
     PATHS are files or directories of them (.xml.gz or .xml). Files are
@@ -472,8 +476,12 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
     listed in deleted_pmids). Each file is streamed, in flat memory. Its
     progress is stored with its records (the files table): a run that is
     stopped, even killed, resumes where it stopped, and a finished file is
-    skipped. Exit status: 0 all read, 1 some records or files failed (named,
-    the others stored), 2 usage error, 130 interrupted.
+    skipped. One baseline run writes a database at a time: a second one is
+    refused while the first is alive, and takes over once the first has been
+    silent for --lease-timeout (the first, resumed, then stops storing). Exit
+    status: 0 all read, 1 some records or files failed (named, the others
+    stored) or another run holds the database, 2 usage error, 130
+    interrupted.
 
     With --dask, each file is one task on a Dask cluster, read into a
     database of its own in --shard-dir (which the workers must see) and
@@ -496,11 +504,12 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
     try:
         if dask_address:
             done = run_baseline_dask(db, list(paths), dask_address,
-                                     shard_dir or Path(f"{db_path}.shards"), workers, force)
+                                     shard_dir or Path(f"{db_path}.shards"), workers, force,
+                                     lease_timeout=lease_timeout)
         else:
             with progress_bar(0, "reading", not quiet) as bar:
                 done = run_baseline(db, list(paths), workers=workers, force=force,
-                                    on_progress=bar.update)
+                                    on_progress=bar.update, lease_timeout=lease_timeout)
     except KeyboardInterrupt:
         click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
                    f"to go on from there.", err=True)
@@ -647,5 +656,8 @@ def serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
     if not os.path.exists(db_path):
         raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
     _open_db(db_path).close()   # shaped (and in WAL mode) before Datasette reads it
-    args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
+    try:
+        args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
+    except OSError as exc:   # the metadata copy or the link in the temporary directory
+        raise click.ClickException(f"cannot prepare Datasette for {db_path}: {exc}") from exc
     os.execvp(args[0], args)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor import baseline, pipeline, store
+from extractor import baseline, defaults, pipeline, store
 from extractor.errors import ExtractorError
 from extractor.work import Workers
 
@@ -40,23 +40,26 @@ class ShardOutcome:
 
 
 def file_to_shard(path: str, shard: str, force: bool = False) -> ShardOutcome:
-    """Read the bulk file ``path`` into the shard database ``shard``: the task a worker runs."""
+    """Read the bulk file ``path`` into the shard database ``shard``: the task a worker runs.
+    A shard read to its end by an earlier task (whose run stopped before merging it) is
+    complete as it is."""
     db = store.open_db(shard)
     result = pipeline.RunResult()
     report = baseline.FileReport(Path(path).name)
     try:
-        with pipeline.stop_when_locked(result), Workers(1) as pool:
-            baseline.run_file(db, Path(path), result, report, pool, force=force)
+        with store.baseline_lease(db) as lease, pipeline.stop_when_locked(result), \
+                Workers(1) as pool:
+            baseline.run_file(db, Path(path), result, report, pool, lease, force=force)
     finally:
         db.close()
-    if report.skipped:   # read to its end by an earlier task, whose run stopped before merging it
+    if report.skipped:
         report = baseline.FileReport(report.name, complete=True)
     return ShardOutcome(report, tuple(failure.line() for failure in result.failures))
 
 
 def run_baseline_dask(db: store.Database, paths: list[Path], address: str, shard_dir: Path,
-                      workers: int = 1, force: bool = False,
-                      connect_timeout: float = 30.0) -> baseline.BaselineResult:
+                      workers: int = 1, force: bool = False, connect_timeout: float = 30.0,
+                      lease_timeout: float = defaults.LEASE_TIMEOUT) -> baseline.BaselineResult:
     """``baseline.run_baseline`` with one Dask task per file (see the module docstring).
 
     ``address``: a scheduler (``tcp://host:8786``) or ``local`` for a ``LocalCluster`` of
@@ -65,18 +68,30 @@ def run_baseline_dask(db: store.Database, paths: list[Path], address: str, shard
     """
     files = baseline.bulk_files(paths)
     result = baseline.BaselineResult()
-    todo = []
-    for path in files:
-        state = store.file_state(db, path.name)
-        if state is not None and state["done"] and not force:
-            result.files.append(baseline.FileReport(path.name, skipped=True))
-        else:
-            todo.append(path)
-    if not todo:
-        return result
+    with store.baseline_lease(db, lease_timeout) as lease:
+        todo = []
+        for path in files:
+            state = store.file_state(db, path.name)
+            if state is not None and state["done"] and not force:
+                result.files.append(baseline.FileReport(path.name, skipped=True))
+                _remove_shard(_shard_of(shard_dir, path))   # merged by a run that then died
+            else:
+                todo.append(path)
+        if todo:
+            _run_tasks(db, todo, address, shard_dir, workers, force, connect_timeout, lease, result)
+    with contextlib.suppress(OSError):
+        shard_dir.rmdir()   # when empty
+    return result
+
+
+def _run_tasks(db: store.Database, todo: list[Path], address: str, shard_dir: Path, workers: int,
+               force: bool, connect_timeout: float, lease: store.Lease,
+               result: baseline.BaselineResult) -> None:
+    """Submit one task per file of ``todo``, then merge their shards in name order; stops at
+    the first file not read to its end (a later file must not be applied before it)."""
     shard_dir.mkdir(parents=True, exist_ok=True)
     with _client(address, workers, connect_timeout) as client:
-        shards = [shard_dir / f"{path.name}.db" for path in todo]
+        shards = [_shard_of(shard_dir, path) for path in todo]
         if force:
             for shard in shards:
                 _remove_shard(shard)
@@ -85,17 +100,31 @@ def run_baseline_dask(db: store.Database, paths: list[Path], address: str, shard
                    for path, shard in zip(todo, shards, strict=True)]
         for path, shard, future in zip(todo, shards, futures, strict=True):   # merged in name order
             outcome = _outcome(future, path)
-            result.files.append(outcome.report)
             result.run.failures.extend(pipeline.Failure("parse", ExtractorError(line))
                                        for line in outcome.failures)
             if not outcome.report.complete:
-                break   # a later file must not be applied before this one
+                result.files.append(outcome.report)
+                break
             with pipeline.stop_when_locked(result.run):
-                store.merge_shard(db, shard)
+                merged = store.merge_shard(db, shard, lease)
+                result.files.append(_merged_report(path.name, merged))
                 _remove_shard(shard)
-    with contextlib.suppress(OSError):
-        shard_dir.rmdir()   # when empty
-    return result
+            if result.run.failures and isinstance(result.run.failures[-1].error, store.RunStopped):
+                break
+
+
+def _merged_report(name: str, merged: list[store.Json]) -> baseline.FileReport:
+    """What the merge of a file's shard brought in: the whole file's figures, also when an
+    earlier task read part or all of it."""
+    row = next((r for r in merged if r["name"] == name), None)
+    if row is None:
+        return baseline.FileReport(name, complete=True)
+    return baseline.FileReport(name, stored=int(row["stored"]), deleted=int(row["deleted"]),
+                               failed=int(row["failed"]), complete=True)
+
+
+def _shard_of(shard_dir: Path, path: Path) -> Path:
+    return shard_dir / f"{path.name}.db"
 
 
 def _outcome(future: Any, path: Path) -> ShardOutcome:

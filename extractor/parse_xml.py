@@ -506,11 +506,11 @@ def parse_efetch_records(xml: bytes | str) -> list[tuple[str, bytes]]:
 def iter_efetch_records(stream: BinaryIO, chunk_size: int = 1 << 20) -> Iterator[tuple[str, bytes]]:
     """``parse_efetch_records`` of a file of any size, read in chunks: memory stays flat.
 
-    For PubMed baseline and update files (``pubmed25n0001.xml.gz``, opened with ``gzip.open``)
-    and large efetch files. Each record element is dropped once its bytes are yielded. The same
-    safety rules as ``parse_xml_root``: an HTML page, entity declarations or entity references
-    are refused with a ``ParseError``, as is malformed XML (after the records before the fault
-    were yielded).
+    For PubMed baseline and update files (``pubmed25n0001.xml.gz``, opened with
+    ``pipeline.open_records_file``) and large efetch files. Each record element is dropped
+    once its bytes are yielded. The same safety rules as ``parse_xml_root``: an HTML page,
+    entity declarations or entity references are refused with a ``ParseError``, as is
+    malformed XML (after the records before the fault were yielded).
     """
     head = stream.read(chunk_size)
     if not head.strip():

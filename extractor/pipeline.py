@@ -27,7 +27,7 @@ from __future__ import annotations
 import gzip
 import time
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 from extractor import store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
+from extractor.gzip_stream import GzipStream
 from extractor.ids import describe_pmids
 from extractor.parse_xml import iter_efetch_records, parse_efetch_records
 from extractor.work import Done, Item, Stage, run_items
@@ -131,7 +132,7 @@ def _fail(db: store.Database, result: RunResult, pmids: Iterable[str], stage: St
     for pmid in pmids:
         try:
             store.save_failure(db, pmid, stage, error)
-        except store.DatabaseLocked:
+        except store.RunStopped:
             raise  # the run stops (see stop_when_locked)
         except ExtractorError:
             continue
@@ -156,7 +157,7 @@ def keep(db: store.Database, result: RunResult, done: Done) -> None:
             return
         assert done.record is not None
         store.save_record(db, done.record, raw=item.raw, source=item.source)
-    except store.DatabaseLocked:
+    except store.RunStopped:
         raise  # not this record's fault: the run stops (see stop_when_locked)
     except Exception as error:  # noqa: BLE001 - the record boundary: every error is recorded
         _fail(db, result, [item.pmid], "store", error)
@@ -175,6 +176,10 @@ def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Don
     interrupted (Ctrl-C, a worker dying), unless the database itself is what failed. The
     first result is stored on its own, so a database locked by another run stops the run
     before more work is done.
+
+    A generator ``dones`` is closed when this returns or raises, so the workers behind it stop
+    then, in this thread. Left to the garbage collector, they would stop whenever it ran, in
+    whatever thread: in one of their pool's own, the pool's shutdown cannot join that thread.
     """
     buffer: list[Done] = []
     last = time.monotonic() - seconds   # so the first result is stored at once
@@ -184,6 +189,15 @@ def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Don
             with store.transaction(db, "cannot store a batch of records"):
                 for done in buffer:
                     keep_one(done)
+                    if not db.conn.in_transaction:
+                        # SQLite ended the transaction itself, as it does on SQLITE_FULL,
+                        # SQLITE_IOERR and SQLITE_NOMEM, and ``keep_one`` recorded the error
+                        # as that record's failure (a lock, DatabaseLocked, it raises). The
+                        # batch is undone: a later write would be committed on its own,
+                        # without the rest of its batch and before its progress.
+                        raise store.StoreError("cannot store a batch of records: a write failed and "
+                                               "SQLite undid the batch (database or disk is full, "
+                                               "or a disk error)")
                 on_batch(len(buffer))
             buffer.clear()
 
@@ -198,16 +212,20 @@ def store_all(db: store.Database, dones: Iterable[Done], keep_one: Callable[[Don
         if not isinstance(error, store.StoreError):
             flush()
         raise
+    finally:
+        if isinstance(dones, Generator):
+            dones.close()
     flush()
 
 
 @contextmanager
 def stop_when_locked(result: RunResult, pmids: Iterable[str] = ()) -> Iterator[None]:
-    """End the run when the database stays locked: one ``Failure`` names the PMIDs of
-    ``pmids`` not done yet (none when they are not known, as for input files)."""
+    """End the run when the database stays locked, or another run took it over: one
+    ``Failure`` names the PMIDs of ``pmids`` not done yet (none when they are not known, as for
+    input files)."""
     try:
         yield
-    except store.DatabaseLocked as error:
+    except store.RunStopped as error:
         done = {*result.stored, *result.not_found, *(p for f in result.failures for p in f.pmids)}
         rest = tuple(p for p in dict.fromkeys(pmids) if p not in done)
         result.failures.append(Failure("store", error, rest))
@@ -310,9 +328,11 @@ def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterabl
 
 
 def open_records_file(path: Path) -> BinaryIO:
-    """A file of records, decompressed on the fly when its name ends in ``.gz``."""
+    """A file of records, decompressed on the fly when its name ends in ``.gz``; a file cut
+    short gives every byte before the cut, then the error (``gzip.open`` lost the bytes of the
+    read that met the cut, and so the complete records in them)."""
     if path.name.endswith(".gz"):
-        return cast(BinaryIO, gzip.open(path, "rb"))
+        return cast(BinaryIO, GzipStream(path.open("rb")))
     return path.open("rb")
 
 

@@ -6,6 +6,11 @@ database after its file: ``extractions.db`` is ``extractions``, the name the shi
 For any other file name ``datasette_args`` writes a copy keyed by that name (JSON, in the
 temporary directory) and passes that instead.
 
+Datasette puts that name in URLs, page titles, CSS classes and template names, so a file
+called ``x"><img src=x onerror=alert(1)>.db`` is served under a safe name
+(``x_img_src_x_onerror_alert_1``, see ``safe_database_name``): Datasette is given a link of
+that name to the file, in a private folder of the temporary directory (see ``served_path``).
+
 Datasette opens the file read-only (``mode=ro``) for its queries, and ``store.open_db`` has
 put it in WAL mode: browsing while an ``extract`` run writes neither blocks the run nor shows
 half of a record (each query reads one committed state; reload for newer records).
@@ -21,8 +26,10 @@ import copy
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
+import unicodedata
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +38,8 @@ DEFAULT_DATABASE = "extractions"
 # Long cells (abstracts, raw XML, record JSON) are cut to this many characters in table and
 # query pages; a row's own page shows them whole.
 TRUNCATE_CELLS = 400
+# What a database name may hold: ASCII letters, digits, "_" and "-".
+SAFE_NAME_PART = re.compile(r"[A-Za-z0-9_-]+")
 
 Json = dict[str, Any]
 
@@ -48,9 +57,43 @@ def load_metadata() -> Json:
     return parsed
 
 
+def safe_database_name(stem: str) -> str:
+    """A database name of ASCII letters, digits, ``_`` and ``-`` only, from a file's stem.
+
+    Datasette names a database after its file's stem and puts the name in URLs, titles, CSS
+    classes and template names. Accents are dropped (``études`` -> ``etudes``), each run of
+    other characters between safe ones becomes one ``_`` (``my trials`` -> ``my_trials``),
+    those at either end are dropped, and a stem with no letter or digit left (``试验``; ``-``,
+    which would be Datasette's own ``/-/`` pages) is ``extractions``.
+    """
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    name = "_".join(SAFE_NAME_PART.findall(plain))
+    return name if any(char.isalnum() for char in name) else DEFAULT_DATABASE
+
+
 def database_name(db_path: str | Path) -> str:
-    """The name Datasette gives the database at ``db_path`` (its file name without suffix)."""
-    return Path(db_path).stem
+    """The name the database at ``db_path`` is served under: the safe name of its file stem."""
+    return safe_database_name(Path(db_path).stem)
+
+
+def served_path(db_path: str | Path) -> str:
+    """The file to give Datasette for ``db_path``, which names the database after its stem:
+    ``db_path`` itself when its stem is a safe name, else a link called
+    ``<database_name>.db`` to it, in a new folder of the temporary directory that only this
+    user can enter.
+
+    A link rather than a copy: the database may be large, and written by a run while it is
+    browsed. SQLite resolves the link (unix, SQLite 3.10 and later), so it uses the -wal and
+    -shm files beside the real file, where a run writes. The folder outlives this process
+    (``extract serve`` hands it over to Datasette); it holds nothing but the link.
+    """
+    path = Path(db_path)
+    name = database_name(path)
+    if name == path.stem:
+        return str(db_path)
+    link = Path(tempfile.mkdtemp(prefix="extractor-serve-")) / f"{name}.db"
+    link.symlink_to(path.resolve())
+    return str(link)
 
 
 def _relink(html: str, name: str) -> str:
@@ -100,10 +143,12 @@ def datasette_args(db_path: str, host: str = "127.0.0.1", port: int = 8001,
                    open_browser: bool = False) -> list[str]:
     """The command line that runs Datasette from this interpreter's environment.
 
-    Writes the metadata copy first when the database is not called ``extractions``
-    (see ``write_metadata``).
+    Writes the metadata copy first when the database is not called ``extractions`` (see
+    ``write_metadata``), and links a file whose stem is not a safe name (see ``served_path``);
+    either can raise ``OSError``.
     """
-    args = [sys.executable, "-m", "datasette", "serve", db_path, "--host", host, "--port", str(port)]
+    args = [sys.executable, "-m", "datasette", "serve", served_path(db_path), "--host", host,
+            "--port", str(port)]
     if metadata_path().exists():
         args += ["--metadata", str(write_metadata(db_path))]
     args += ["--setting", "truncate_cells_html", str(TRUNCATE_CELLS)]

@@ -29,9 +29,15 @@ every write is one transaction that takes the write lock up front (``BEGIN IMMED
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
+import threading
+import time
+import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,8 +62,25 @@ class StoreError(ExtractorError):
     """The SQLite database could not be opened, read or written."""
 
 
-class DatabaseLocked(StoreError):
+class RunStopped(StoreError):
+    """No later write of this run can succeed: the run stops (what it stored stays)."""
+
+
+class DatabaseLocked(RunStopped):
     """Another connection held the database's lock for longer than the lock timeout."""
+
+
+class StorageFailed(RunStopped):
+    """The disk is full or failing (SQLITE_FULL, SQLITE_IOERR): no later write can succeed,
+    and SQLite has undone the transaction it happened in."""
+
+
+class LeaseHeld(StoreError):
+    """Another live ``extract baseline`` holds the database's lease."""
+
+
+class LeaseLost(RunStopped):
+    """Another run took over this run's lease (this one was silent too long)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,6 +354,21 @@ TABLES: dict[str, Json] = {
         "pk": "name",
         "not_null": ["path", "position", "stored", "deleted", "failed", "done"],
     },
+    # Who writes a database's bulk files now (one row per kind of writer, "baseline"): taken at
+    # the start of a run, its heartbeat renewed every few seconds, checked inside every batch's
+    # transaction, so that a run silent for too long (suspended) and overtaken writes no more.
+    "leases": {
+        "columns": {
+            "name": str,
+            "holder": str,  # a token of the holding run
+            "pid": int,
+            "host": str,
+            "heartbeat": float,  # Unix time of the holder's last sign of life
+            "started_at": str,
+        },
+        "pk": "name",
+        "not_null": ["holder", "pid", "host", "heartbeat"],
+    },
     # PMIDs a DeleteCitation removed (with the file that said so); a later record brings one back.
     "deleted_pmids": {
         "columns": {"pmid": str, "file": str, "deleted_at": str},
@@ -501,15 +539,22 @@ def _sqlite_errors(action: str, db: Database | None = None) -> Iterator[None]:
     except sqlite3.Error as error:
         if db is not None and _is_lock_error(error):
             raise DatabaseLocked(f"{action}: {_locked_message(db)}") from error
+        if _primary_code(error) in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+            raise StorageFailed(f"{action}: {error}") from error
         raise StoreError(f"{action}: {error}") from error
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else code & 0xFF
 
 
 def _is_lock_error(error: sqlite3.Error) -> bool:
     """SQLITE_BUSY or SQLITE_LOCKED (any extended code): another connection holds the lock."""
-    code = getattr(error, "sqlite_errorcode", None)
+    code = _primary_code(error)
     if code is None:
         return "database is locked" in str(error)
-    return (code & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _locked_message(db: Database) -> str:
@@ -921,18 +966,23 @@ _LOOKUPS = {table: (column, other) for table, spec in TABLES.items()
             if "identifier" in TABLES[other]["columns"]}
 
 
-def merge_shard(db: Database, shard: str | Path) -> None:
+def merge_shard(db: Database, shard: str | Path, lease: Lease | None = None) -> list[Json]:
     """Copy a shard database (one bulk file read elsewhere, by ``extract baseline --dask``)
     into ``db``, as if its file had been read into ``db``: ATTACH, then in one transaction
     every article of the shard replaces the stored one, its ``DeleteCitation`` PMIDs are
     removed, and its failures, raw records, deletions and ``files`` row are copied. Drug and
     condition rows are matched by (name, identifier), since their ids differ between files.
+    With ``lease``, only while this run holds it (``LeaseLost``). Returns the shard's ``files``
+    rows: what the merge brought in.
     """
     with _sqlite_errors(f"cannot open the shard {shard}", db):
         db.execute("attach database ? as shard", [str(shard)])
     try:
         with _writing(db, f"cannot merge the shard {shard}"):
+            if lease is not None:
+                lease.check(db)
             _merge_attached(db)
+            return db.execute_returning_dicts("select * from shard.files order by name")
     finally:
         with _sqlite_errors(f"cannot close the shard {shard}", db):
             db.execute("detach database shard")
@@ -968,6 +1018,126 @@ def _quoted(column: str) -> str:
 
 
 
+@dataclass(frozen=True)
+class Lease:
+    """This run's hold on a database (``baseline_lease``): ``check`` it inside a transaction
+    before the transaction's writes may count."""
+
+    name: str
+    holder: str
+    database: str
+
+    def check(self, db: Database) -> None:
+        """Raise ``LeaseLost`` unless this run still holds the lease (call it inside the
+        transaction whose writes it guards: a taken-over run's batch is rolled back)."""
+        with _sqlite_errors("cannot read the lease", db):
+            row = db.execute("select holder from leases where name = ?", [self.name]).fetchone()
+        if row is None or row[0] != self.holder:
+            raise LeaseLost(f"another run took over the database {self.database} (its lease holder "
+                            "is no longer this run); what this run stored before stays, the other "
+                            "run goes on from there")
+
+
+def _database_file(db: Database) -> str | None:
+    """The file of ``db``'s main database, or None in memory."""
+    for _, name, file in db.conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file) or None
+    return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, someone else's
+        return True
+    return True
+
+
+def _lease_is_live(row: Json, timeout: float) -> bool:
+    """A holder is live while its heartbeat is recent and, on this host, its process exists."""
+    if time.time() - float(row["heartbeat"]) > timeout:
+        return False
+    return row["host"] != socket.gethostname() or _process_alive(int(row["pid"]))
+
+
+def _take_lease(db: Database, name: str, timeout: float, shown: str) -> Lease:
+    lease = Lease(name, uuid.uuid4().hex, shown)
+    with _writing(db, f"cannot take the lease of {shown}"):
+        held = db.execute_returning_dicts("select * from leases where name = ?", [name])
+        if held and _lease_is_live(held[0], timeout):
+            raise LeaseHeld(
+                f"another extract {name} (process {held[0]['pid']} on {held[0]['host']}) is writing "
+                f"{shown}; run again once it has finished (it is taken over once silent for "
+                f"{timeout:g} s)")
+        db.table("leases").upsert({
+            "name": name, "holder": lease.holder, "pid": os.getpid(),
+            "host": socket.gethostname(), "heartbeat": time.time(), "started_at": _timestamp(),
+        }, pk="name")
+    return lease
+
+
+class _Heartbeat(threading.Thread):
+    """Renews a lease's heartbeat every ``interval`` seconds on a connection of its own, until
+    stopped or the lease is found taken over (the run learns it at its next check)."""
+
+    def __init__(self, path: str, lease: Lease, interval: float) -> None:
+        super().__init__(name=f"lease heartbeat of {path}", daemon=True)
+        self.path, self.lease, self.interval = path, lease, interval
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=self.interval, isolation_level=None)
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    renewed = conn.execute(
+                        "update leases set heartbeat = ? where name = ? and holder = ?",
+                        [time.time(), self.lease.name, self.lease.holder]).rowcount
+                    conn.execute("COMMIT")
+                except sqlite3.Error:   # busy, or the disk: the next beat tries again
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                    continue
+                if not renewed:
+                    return
+        finally:
+            conn.close()
+
+
+@contextmanager
+def baseline_lease(db: Database, timeout: float = defaults.LEASE_TIMEOUT,
+                   heartbeat: bool = True) -> Iterator[Lease]:
+    """Hold ``db``'s baseline lease for the block: one ``extract baseline`` writer at a time.
+
+    Taken when free, when its holder has been silent for ``timeout`` seconds (suspended, or on
+    a machine that went away) or when its holder's process on this host has ended (``kill
+    -9``); else ``LeaseHeld``. A thread renews the heartbeat (unless ``heartbeat`` is False
+    or the database is in memory). Writes that must not land once overtaken check the lease in
+    their own transaction (``Lease.check``). Released at the end of the block.
+    """
+    path = _database_file(db)
+    lease = _take_lease(db, "baseline", timeout, path or "(in memory)")
+    beat = None
+    if heartbeat and path is not None:
+        beat = _Heartbeat(path, lease, min(defaults.HEARTBEAT, timeout / 4))
+        beat.start()
+    try:
+        yield lease
+    finally:
+        if beat is not None:
+            beat.stopped.set()
+            beat.join()
+        # Best effort: a lease left behind (the disk is full) is taken over at once on this
+        # host, since this process will have ended.
+        with suppress(StoreError), _writing(db, "cannot release the lease"):
+            db.execute("delete from leases where name = ? and holder = ?",
+                       [lease.name, lease.holder])
+
+
 def file_state(db: Database, name: str) -> Json | None:
     """The ``files`` row of the bulk file ``name``, or None when it was never started."""
     with _sqlite_errors(f"cannot read the progress of {name}", db):
@@ -976,9 +1146,10 @@ def file_state(db: Database, name: str) -> Json | None:
 
 
 def save_file_state(db: Database, name: str, path: str, size: int, position: int, stored: int,
-                    deleted: int, failed: int, done: bool) -> None:
+                    deleted: int, failed: int, done: bool, lease: Lease | None = None) -> None:
     """Record how far the bulk file ``name`` got (inside the batch's transaction, so the
-    position always matches what is stored)."""
+    position always matches what is stored); with ``lease``, only while this run holds it
+    (``LeaseLost`` else, and the batch's transaction is rolled back with it)."""
     now = _timestamp()
     started = file_state(db, name)
     row = {"name": name, "path": path, "size": size, "position": position, "stored": stored,
@@ -986,6 +1157,8 @@ def save_file_state(db: Database, name: str, path: str, size: int, position: int
            "started_at": started["started_at"] if started else now,
            "finished_at": now if done else None}
     with _writing(db, f"cannot record the progress of {name}"):
+        if lease is not None:
+            lease.check(db)
         db.table("files").upsert(row, pk="name")
 
 

@@ -17,6 +17,7 @@ import multiprocessing.context
 import os
 import pickle
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -140,7 +141,8 @@ class Workers:
         soon as it comes: a small input never pays for starting workers (each loads the
         vocabularies), and a slow source (fetching) never holds records back. A worker that
         dies (killed, out of memory) ends the run with ``WorkerDied``; what was already taken
-        from this iterator is unaffected. Workers ignore Ctrl-C: the caller decides.
+        from this iterator is unaffected. Workers ignore Ctrl-C: the caller decides. They end
+        with the process that started them, even when it is killed (``kill -9``).
         """
         iterator = iter(items)
         if self.count <= 1:
@@ -163,8 +165,14 @@ class Workers:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=_context(),
-                                             initializer=_ignore_interrupts)
+                                             initializer=_start_worker)
         return self._pool
+
+
+def _start_worker() -> None:
+    """What a worker does first: ignore Ctrl-C, and end when the run that started it ends."""
+    _ignore_interrupts()
+    _exit_with_parent()
 
 
 def _ignore_interrupts() -> None:
@@ -172,8 +180,36 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _exit_with_parent() -> None:
+    """In a worker: end this process as soon as the run that started it is gone, even killed
+    by ``kill -9`` or out of memory, when none of its own clean-up runs.
+
+    Otherwise the worker waits for ever for its next task: it holds the other end of the task
+    queue itself, so the queue never reaches its end. And the forkserver and the resource
+    tracker live as long as any process started through them.
+
+    The parent's sentinel, in a forkserver (or spawn) child, is the read end of the pipe
+    through which the run sent this process its pickled start; the run keeps the write end
+    open until it has joined this worker, and neither the forkserver (this process's parent in
+    the process tree, so ``PR_SET_PDEATHSIG`` would watch the wrong process) nor the other
+    workers hold it. So the pipe reaches its end exactly when the run is gone (or done with
+    this worker). A thread waits for that.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent,), name="exit-with-parent",
+                         daemon=True).start()
+
+
+def _exit_when_gone(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)   # at once: a clean exit would flush queues no one reads any more
+
+
 def run_items(items: Iterable[Item], workers: int = 1) -> Iterator[Done]:
-    """``Workers(workers).map(items)``, the workers stopped at the end."""
+    """``Workers(workers).map(items)``, the workers stopped at the end: when it is used up, or
+    closed (``store_all`` closes it when it stops early). One left unclosed stops its workers
+    only when the garbage collector gets to it, in whatever thread it runs then."""
     with Workers(workers) as pool:
         yield from pool.map(items)
 

@@ -3,6 +3,8 @@ merged in name order; the same rows as a local run."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 from test_baseline import FILES, NAMES, baseline_db, read
 from test_concurrency import table_rows
 
-from extractor import store
+from extractor import cluster, store
 from extractor.cli import cli
 from extractor.cluster import ClusterError, file_to_shard, run_baseline_dask
 
@@ -72,3 +74,58 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
                               connect_timeout=1)
     finally:
         db.close()
+
+
+class _Finished:
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+
+class _InProcessClient:
+    """A stand-in for ``distributed.Client``: runs each task at once, in this process."""
+
+    def submit(self, function, *args, key: str, pure: bool) -> _Finished:  # type: ignore[no-untyped-def]
+        return _Finished(function(*args))
+
+
+@contextlib.contextmanager
+def _in_process(address: str, workers: int, timeout: float) -> Iterator[_InProcessClient]:
+    yield _InProcessClient()
+
+
+def test_a_shard_merged_by_a_run_that_died_before_removing_it_is_removed(tmp_path: Path) -> None:
+    """The client died between the merge's commit and the shard's removal."""
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    shard = shards / f"{NAMES[0]}.db"
+    db = store.open_db(tmp_path / "t.db")
+    try:
+        file_to_shard(str(FILES / NAMES[0]), str(shard))
+        store.merge_shard(db, shard)
+        result = run_baseline_dask(db, [FILES / NAMES[0]], "tcp://127.0.0.1:1", shards)
+    finally:
+        db.close()
+    assert [(f.name, f.skipped) for f in result.files] == [(NAMES[0], True)]
+    assert not shards.exists()
+
+
+def test_a_file_merged_from_an_earlier_tasks_shard_reports_what_the_merge_stored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client died after a task had read its whole file, before the merge."""
+    monkeypatch.setattr(cluster, "_client", _in_process)
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    file_to_shard(str(FILES / NAMES[2]), str(shards / f"{NAMES[2]}.db"))
+    db = store.open_db(tmp_path / "t.db")
+    try:
+        result = run_baseline_dask(db, [FILES], "in-process", shards)
+    finally:
+        db.close()
+    assert [(f.name, f.stored, f.deleted, f.failed, f.complete) for f in result.files] == [
+        (NAMES[0], 60, 0, 0, True), (NAMES[1], 60, 0, 0, True), (NAMES[2], 66, 8, 0, True)]
+    assert result.run.failures == []
+    assert not shards.exists()
+    assert table_rows(tmp_path / "t.db") == table_rows(baseline_db(tmp_path))

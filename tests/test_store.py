@@ -179,6 +179,7 @@ def test_foreign_keys_are_declared() -> None:
         "raw_records": [],
         "failures": [],
         "files": [],
+        "leases": [],
         "deleted_pmids": [],
         "searches": [],
         "search_pmids": [("search_id", "searches", "id")],
