@@ -22,6 +22,7 @@ import click
 from extractor import __version__, defaults
 from extractor.errors import ExtractorError
 from extractor.ids import is_pmid
+from extractor.kinds import CHECK_KINDS, FETCH_SOURCES, SPLITS, VERDICTS
 
 if TYPE_CHECKING:   # imported where used: `extract --help` must not load the library
     from tqdm import tqdm
@@ -280,7 +281,7 @@ LOCK_TIMEOUT_OPTION = click.option(
                    "fetch and store nothing.")
 @click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
               help="SQLite database to store the records in.")
-@click.option("--source", type=click.Choice(["efetch", "page"]), default="efetch", show_default=True,
+@click.option("--source", type=click.Choice(FETCH_SOURCES), default="efetch", show_default=True,
               help="Fetch efetch XML (batched) or the PubMed abstract page.")
 @click.option("--xml", "xml_files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Offline: an efetch PubmedArticleSet file (any number of records). Repeatable.")
@@ -537,10 +538,6 @@ def _describe_file(report: FileReport) -> str:
     return line if report.complete else line + "; not read to its end"
 
 
-CHECK_KINDS = ("estimate_in_interval", "ratio_centre", "p_vs_interval", "p_vs_statistic",
-               "percent_vs_count", "responders_vs_total", "arms_vs_total", "words_vs_p")
-
-
 @cli.command()
 @click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
               type=click.Path(dir_okay=False), help="The database to read.")
@@ -579,10 +576,9 @@ def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    verdicts = ("consistent", "discrepant", "decision_error", "not_checkable")
-    click.echo(f"{'check':<22}" + "".join(f"{v:>16}" for v in verdicts))
+    click.echo(f"{'check':<22}" + "".join(f"{v:>16}" for v in VERDICTS))
     for kind in [k for k in CHECK_KINDS if not kinds or k in kinds]:
-        click.echo(f"{kind:<22}" + "".join(f"{counts.get((kind, v), 0):>16,}" for v in verdicts))
+        click.echo(f"{kind:<22}" + "".join(f"{counts.get((kind, v), 0):>16,}" for v in VERDICTS))
     for row in rows:
         click.echo(f"\n{row['pmid']}  {row['verdict'].replace('_', ' ')}, {row['kind']}: "
                    f"{row['reported']} ({row['recomputed']})\n  {row['sentence']}")
@@ -591,7 +587,7 @@ def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
 @cli.command()
 @click.argument("gold_files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-s", "--split", type=click.Choice(["train", "dev", "test"]),
+@click.option("-s", "--split", type=click.Choice(SPLITS),
               help="Only documents of this split (default: all).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT",
               help="Also write the figures as JSON to REPORT.")

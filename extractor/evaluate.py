@@ -67,6 +67,7 @@ from extractor import __version__
 from extractor.errors import ExtractorError
 from extractor.gold import MENTION_FIELDS, GoldDoc, GoldSpan
 from extractor.ids import is_pmid
+from extractor.kinds import SPLITS
 from extractor.models import Article, Evidence, Findings, Mention, Section
 from extractor.sentences import sentence_at
 from extractor.text import map_chars
@@ -87,7 +88,7 @@ FIELD_ORDER = ("chemicals", "diseases", "conditions", "interventions", "studied_
 DOCUMENT_SCORING = {"studied_drugs": "drugs per doc", "population": "per document"}
 # The gold strings that name what each arm of a trial was given (Evidence Inference).
 TREATMENT_STRINGS = ("interventions_text", "comparators_text")
-_SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
+_SPLIT_ORDER: dict[str, int] = {split: order for order, split in enumerate(SPLITS)}
 
 
 class EvaluationError(ExtractorError):

@@ -10,13 +10,26 @@ section label (``"Results"``), or ``"abstract"`` for an unlabelled abstract.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extractor.ids import PMID_PATTERN
+from extractor.kinds import (
+    ArticleKind,
+    CheckKind,
+    ConditionRole,
+    ConditionSource,
+    DoubtCode,
+    DoubtField,
+    DrugRole,
+    DrugSource,
+    EffectMeasure,
+    InputKind,
+    Operator,
+    SampleSizeRole,
+    TotalSource,
+    Verdict,
+)
 
-Operator = Literal["=", "<", ">", "<=", ">="]
 TITLE = "title"
 UNLABELLED = "abstract"
 
@@ -62,7 +75,7 @@ class Article(Record):
     chemicals: list[Chemical] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     retracted: bool = False
-    kind: Literal["article", "book", "deleted"] = "article"
+    kind: ArticleKind = "article"
 
     def texts(self) -> list[tuple[str, str]]:
         """(section label, text) for the title (index 0) and each abstract section (1..n)."""
@@ -99,6 +112,22 @@ class Evidence(Record):
         return self
 
 
+# The significance level a printed P value is read against.
+ALPHA = 0.05
+
+
+def reported_significance(operator: Operator, value: float) -> bool | None:
+    """What a printed P value says about significance at ``ALPHA``, the one rule of it:
+    True for ``P = .002``, ``P < .05``, ``P <= .01``; False for ``P = .32``, ``P > .05``,
+    ``P >= .1``; None when it cannot say: ``P = .05`` exactly (authors differ), and a bound
+    on the far side (``P < .1``, ``P > .001``)."""
+    if operator == "=":
+        return None if value == ALPHA else value < ALPHA
+    if operator in ("<", "<="):
+        return True if value <= ALPHA else None
+    return False if value >= ALPHA else None
+
+
 class PValue(Evidence):
     """``P = .002``: operator and value as written; ``sentence`` is the outcome sentence."""
 
@@ -106,12 +135,17 @@ class PValue(Evidence):
     value: float = Field(ge=0, le=1)
     sentence: str
 
+    @property
+    def significance(self) -> bool | None:
+        """``reported_significance`` of this P value."""
+        return reported_significance(self.operator, self.value)
+
 
 class SampleSize(Evidence):
     """A participant count. ``role`` says whether it is the study total or one arm."""
 
     value: int = Field(ge=1)
-    role: Literal["total", "arm", "sum_of_arms"] = "total"
+    role: SampleSizeRole = "total"
     chosen: bool = False
     score: float = 0.0
     sentence: str
@@ -130,7 +164,7 @@ class ResponseCount(Evidence):
 
     responders: int = Field(ge=0)
     total: int | None = Field(default=None, ge=1)
-    total_source: Literal["printed", "percent", "arm", "unknown"] = "printed"
+    total_source: TotalSource = "printed"
     percent: float | None = Field(default=None, ge=0, le=100)
     arm: str | None = None
     sentence: str
@@ -161,7 +195,6 @@ class Arm(Evidence):
     drugs: list[str] = Field(default_factory=list)
 
 
-EffectMeasure = Literal["OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "difference"]
 RATIO_MEASURES = frozenset({"OR", "RR", "HR", "IRR"})
 
 
@@ -189,13 +222,6 @@ class EffectEstimate(Evidence):
     p_value: int | None = Field(default=None, ge=0)
     comparison: str | None = None
     sentence: str
-
-
-CheckKind = Literal["estimate_in_interval", "ratio_centre", "p_vs_interval", "p_vs_statistic",
-                    "percent_vs_count", "responders_vs_total", "arms_vs_total", "words_vs_p"]
-Verdict = Literal["consistent", "discrepant", "decision_error", "not_checkable"]
-InputKind = Literal["effect_estimates", "p_values", "response_counts", "arms", "sample_sizes",
-                    "doubts", "text"]
 
 
 class CheckInput(Evidence):
@@ -231,8 +257,6 @@ class Mention(Evidence):
     identifier: str | None = None
 
 
-DrugRole = Literal["studied", "background", "measured", "mentioned"]
-ConditionRole = Literal["population", "outcome", "mentioned"]
 # The role that makes ``studied`` true.
 STUDIED_ROLES = frozenset({"studied", "population"})
 
@@ -267,7 +291,7 @@ class Drug(NamedEntity):
     "25-hydroxyvitamin D levels") or ``mentioned`` (background text, history, other studies).
     """
 
-    source: Literal["text", "chemical_list"]
+    source: DrugSource
     role: DrugRole = "mentioned"
 
 
@@ -280,15 +304,23 @@ class Condition(NamedEntity):
     ``mentioned`` (only named in the background: "a current license for use in psoriasis").
     """
 
-    source: Literal["text", "mesh_heading"]
+    source: ConditionSource
     role: ConditionRole = "mentioned"
 
 
 class Doubt(Record):
-    """A value the extractor saw but rejected or distrusts, kept so a reviewer can check it."""
+    """A value the extractor saw but rejected or distrusts, kept so a reviewer can check it.
 
-    field: Literal["p_values", "sample_size", "response_counts", "drugs", "conditions"]
+    ``code`` says what kind of doubt it is, for programs (the checks read it); ``reason`` says
+    it for people. ``value`` and ``bound`` are its numbers, as ``kinds.DoubtCode`` lists them
+    (``responders_exceed_total``: the responders and their group), or null.
+    """
+
+    field: DoubtField
+    code: DoubtCode
     reason: str
+    value: float | None = None
+    bound: float | None = None
     text: str
     section: str | None = None
     section_index: int | None = None

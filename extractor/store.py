@@ -46,10 +46,9 @@ from sqlite_utils import Database as Database  # re-exported: the stages pass it
 
 from extractor import defaults
 from extractor.errors import ExtractorError
+from extractor.kinds import SOURCES
 from extractor.models import ArticleRecord, Drug, Mention, NamedEntity
 
-SOURCES = ("efetch", "page", "xml-file", "html-file", "baseline")
-SIGNIFICANCE_LEVEL = 0.05
 # Seconds a write waits for another connection's write lock before giving up (open_db).
 # A run holds the lock for one record at a time (milliseconds), so this is only reached when
 # something keeps a write transaction open.
@@ -252,7 +251,7 @@ TABLES: dict[str, Json] = {
             "position": int,
             "operator": str,
             "value": float,
-            "significant": bool,  # "=", "<" or "<=" a value below SIGNIFICANCE_LEVEL
+            "significant": bool,  # models.reported_significance: true, false or null (cannot say)
             **_EVIDENCE_COLUMNS,
             "sentence": str,
         },
@@ -304,12 +303,15 @@ TABLES: dict[str, Json] = {
             "pmid": str,
             "position": int,
             "field": str,
+            "code": str,  # kinds.DoubtCode
             "reason": str,
+            "value": float,
+            "bound": float,
             **_EVIDENCE_COLUMNS,
         },
         "pk": ("pmid", "position"),
         "foreign_keys": [_TO_ARTICLE],
-        "not_null": ["field", "reason"],
+        "not_null": ["field", "code", "reason"],
     },
     "raw_records": {
         "columns": {"pmid": str, "source": str, "content": str, "fetched_at": str},
@@ -701,11 +703,6 @@ def _timestamp(moment: datetime | None = None) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def is_significant(operator: str, value: float) -> bool:
-    """``P = .002``, ``P < .05``, ``P <= .01`` are below 0.05; ``P > .05``, ``P = .05`` are not."""
-    return operator in ("=", "<", "<=") and value < SIGNIFICANCE_LEVEL
-
-
 def _article_row(record: ArticleRecord, source: str, fetched_at: str | None,
                  extracted_at: str) -> Json:
     article = record.article
@@ -902,8 +899,8 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
             db.execute(f"delete from {table} where pmid = ?", [pmid])
         article = record.article
         p_values = _listed_rows(pmid, record.p_values)
-        for row in p_values:
-            row["significant"] = is_significant(row["operator"], row["value"])
+        for row, p_value in zip(p_values, record.p_values, strict=True):
+            row["significant"] = p_value.significance
         children: dict[str, list[Json]] = {
             "sections": _section_rows(record),
             "mesh_headings": _listed_rows(pmid, article.mesh_headings),

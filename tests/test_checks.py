@@ -217,13 +217,3 @@ def test_the_summary_names_what_disagrees() -> None:
         "  disagrees  decision error: HR 0.95 (95% CI 0.8 to 1.13), P = 0.001 (P 0.5076",
         "             to 0.6122)",
     ]
-
-
-def test_the_cli_lists_every_kind_of_check_the_records_hold() -> None:
-    """`extract checks --kind` keeps its own list (the CLI imports no model for --help)."""
-    from typing import get_args
-
-    from extractor.cli import CHECK_KINDS
-    from extractor.models import CheckKind
-
-    assert get_args(CheckKind) == CHECK_KINDS

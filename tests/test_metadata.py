@@ -194,8 +194,8 @@ def doubtful_record() -> ArticleRecord:
             PValue(operator="=", value=0.0, sentence=t, **_span(t, "P = 0.000")),
             PValue(operator="=", value=0.04, sentence=t, **_span(t, "P = 0.04")),  # fine
         ],
-        doubts=[Doubt(field="p_values", reason="P value given as not significant, no number",
-                      **_span(t, "NS"))],
+        doubts=[Doubt(field="p_values", code="p_not_significant",
+                      reason="P value given as not significant, no number", **_span(t, "NS"))],
     )
 
 
@@ -508,5 +508,6 @@ def test_foreign_keys_show_drug_and_condition_names(fixture_db: Path) -> None:
 def test_significant_facet_on_p_values(fixture_db: Path) -> None:
     data = fetch_one(fixture_db, f"/{DB_NAME}/p_values.json?significant=1&_shape=objects&_size=max")
     rows = data.json()["rows"]
-    assert len(rows) > 0 and all(row["value"] < 0.05 for row in rows)
+    assert len(rows) > 0 and all(row["value"] < 0.05 or (row["operator"], row["value"]) == ("<", 0.05)
+                                 for row in rows)
     assert "significant" in data.json()["facet_results"]

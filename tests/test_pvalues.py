@@ -396,8 +396,9 @@ def test_doubts_are_kept_apart_from_the_findings() -> None:
     found, doubts = p_values_of(_article(text))
     assert [(p.operator, p.value, p.text) for p in found] == [("=", 0.02, "P = 0.02")]
     assert doubts == [
-        Doubt(field="p_values", reason="P value 1.5 outside [0, 1]", text="P = 1.5",
-              section="Results", section_index=1, start=10, end=17)
+        Doubt(field="p_values", code="p_out_of_range", reason="P value 1.5 outside [0, 1]",
+              value=1.5, bound=1.0, text="P = 1.5", section="Results", section_index=1, start=10,
+              end=17)
     ]
 
 

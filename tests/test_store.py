@@ -24,6 +24,7 @@ from extractor.models import (
     ResponseCount,
     SampleSize,
     Section,
+    reported_significance,
 )
 from extractor.parse_xml import parse_article_xml
 from extractor.store import (
@@ -33,7 +34,6 @@ from extractor.store import (
     StoreError,
     count_raw_records,
     ensure_db_shape,
-    is_significant,
     iter_raw_records,
     load_article_record,
     load_record,
@@ -146,7 +146,8 @@ def test_ensure_db_shape_adds_columns_missing_from_an_older_database() -> None:
     db.table("doubts").create({"pmid": str, "position": int, "field": str}, pk=("pmid", "position"))
     ensure_db_shape(db)
     assert list(db.table("doubts").columns_dict) == [
-        "pmid", "position", "field", "reason", "text", "start", "end", "section", "section_index",
+        "pmid", "position", "field", "code", "reason", "value", "bound", "text", "start", "end",
+        "section", "section_index",
     ]
 
 
@@ -410,12 +411,14 @@ def test_finding_rows() -> None:
 
 def test_doubt_rows() -> None:
     start = CONCLUSIONS.index("12 patients")
-    doubt = Doubt(field="response_counts", reason="12 responders exceed the group of 10",
+    doubt = Doubt(field="response_counts", code="responders_exceed_total",
+                  reason="12 responders exceed the group of 10", value=12, bound=10,
                   text="12 patients", section="Conclusions", section_index=3, start=start,
                   end=start + 11)
     assert rows(saved_db(worked_example(doubts=[doubt])), "doubts") == [
-        {"pmid": PMID, "position": 0, "field": "response_counts",
-         "reason": "12 responders exceed the group of 10", "text": "12 patients",
+        {"pmid": PMID, "position": 0, "field": "response_counts", "code": "responders_exceed_total",
+         "reason": "12 responders exceed the group of 10", "value": 12.0, "bound": 10.0,
+         "text": "12 patients",
          "start": start, "end": start + 11, "section": "Conclusions", "section_index": 3},
     ]
 
@@ -442,15 +445,23 @@ def test_metadata_rows() -> None:
         ("=", 0.002, True),   # "P = .002"
         ("<", 0.001, True),   # "P < .001"
         ("<=", 0.01, True),   # "P ≤ .01"
-        ("<", 0.05, False),   # "P < .05" is not below .05 for sure
-        ("=", 0.05, False),   # "P = .05"
-        (">", 0.001, False),  # "P > .001" says nothing about significance
-        (">=", 0.01, False),  # "P ≥ .01"
+        ("<", 0.05, True),    # "P < .05": below the level
+        ("=", 0.05, None),    # "P = .05": authors differ, so it cannot say
+        (">", 0.001, None),   # "P > .001" says nothing about significance
+        (">=", 0.01, None),   # "P ≥ .01" neither
+        ("<", 0.1, None),     # "P < .1" neither
+        (">", 0.05, False),   # "P > .05"
         ("=", 0.32, False),   # "P = .32"
     ],
 )
-def test_is_significant(operator: str, value: float, significant: bool) -> None:
-    assert is_significant(operator, value) is significant
+def test_the_significant_column_is_the_one_rule_of_significance(
+        operator: str, value: float, significant: bool | None) -> None:
+    """``p_values.significant`` is ``models.reported_significance``: true, false or null."""
+    assert reported_significance(operator, value) is significant  # type: ignore[arg-type]
+    printed = REAL_RECORD.p_values[0].model_copy(update={"operator": operator, "value": value})
+    db = saved_db(worked_example(p_values=[printed]))
+    assert [row["significant"] for row in rows(db, "p_values")] == [
+        None if significant is None else int(significant)]
 
 
 def test_rows_satisfy_their_foreign_keys() -> None:
@@ -481,7 +492,7 @@ def test_changed_findings_replace_the_old_ones() -> None:
     )
     save_record(db, fewer, None, "efetch", extracted_at=EXTRACTED)
     assert [(r["operator"], r["value"], r["significant"], r["text"])
-            for r in rows(db, "p_values")] == [("<", 0.05, 0, "(P = .002)")]
+            for r in rows(db, "p_values")] == [("<", 0.05, 1, "(P = .002)")]
     assert [(r["drug_id"], r["mention_count"]) for r in rows(db, "article_drugs")] == [(1, 0)]
     assert (db.table("response_counts").count, db.table("doubts").count) == (0, 0)
     # lookup rows stay for other articles; the article row is updated in place

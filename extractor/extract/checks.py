@@ -20,8 +20,8 @@ Every check compares findings of one article (or a test statistic and its P valu
 
 ``discrepant`` P values are ``decision_error`` when they also fall on the other side of 0.05
 than the recomputed range: printed significant, recomputed not, or the reverse. ``P = .05``
-exactly is never a decision error (``store.is_significant`` counts it as not significant; many
-authors do otherwise).
+exactly is never a decision error (``models.reported_significance``, the one rule of what a
+printed P value says, cannot say: authors differ).
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from collections.abc import Iterator, Sequence
 
 from extractor.analysis import AnalysedArticle, AnalysedSection
 from extractor.extract.pvalues import PValuePlaces
-from extractor.extract.responses import EXCEEDS_RE
+from extractor.kinds import InputKind, Verdict
 from extractor.models import (
+    ALPHA,
     RATIO_MEASURES,
     Arm,
     Check,
@@ -41,12 +42,10 @@ from extractor.models import (
     Doubt,
     EffectEstimate,
     Evidence,
-    InputKind,
-    Operator,
     PValue,
     ResponseCount,
     SampleSize,
-    Verdict,
+    reported_significance,
 )
 from extractor.stats import (
     Range,
@@ -57,7 +56,6 @@ from extractor.stats import (
     rounding_range,
 )
 
-ALPHA = 0.05
 P_SLACK = 2.0                   # recomputed P from an interval: a factor either way
 CENTRE_SLACK = math.log(1.05)   # ratio estimate off its interval's log centre: 5 % allowed
 _EPSILON = 1e-9
@@ -160,16 +158,6 @@ def p_half_unit(p_value: PValue) -> float:
             decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
             return 0.5 * 10.0 ** (power - decimals)
     return 0.0
-
-
-def reported_significance(operator: Operator, value: float) -> bool | None:
-    """True: printed significant at 0.05; False: printed not; None: cannot say (``= .05``,
-    ``< .1``, ``> .01``)."""
-    if operator == "=":
-        return None if value == ALPHA else value < ALPHA
-    if operator in ("<", "<="):
-        return True if value <= ALPHA else None
-    return False if value >= ALPHA else None
 
 
 def p_verdict(p_value: PValue, recomputed: Range, slack: float = 1.0) -> Verdict:
@@ -330,16 +318,17 @@ def percent_check(position: int, count: ResponseCount) -> Check | None:
 def responders_checks(doubts: Sequence[Doubt]) -> Iterator[Check]:
     """A count above its own group, kept as a doubt of the response counts."""
     for position, doubt in enumerate(doubts):
-        match = EXCEEDS_RE.fullmatch(doubt.reason)
-        if match is None or doubt.start is None or doubt.end is None or doubt.section_index is None:
+        if doubt.code != "responders_exceed_total" or doubt.value is None or doubt.bound is None:
+            continue
+        if doubt.start is None or doubt.end is None or doubt.section_index is None:
             continue
         if not _COUNT_OF.search(doubt.text):
             continue   # "25/08", "3391/56": a date or a ratio as often as a count
         evidence = Evidence(text=doubt.text, start=doubt.start, end=doubt.end,
                             section=doubt.section or "", section_index=doubt.section_index)
         yield Check(kind="responders_vs_total", verdict="discrepant",
-                    reported=f"{match['responders']} of {match['total']}",
-                    recomputed=f"{match['responders']} > {match['total']}", tolerance="none",
+                    reported=f"{doubt.value:g} of {doubt.bound:g}",
+                    recomputed=f"{doubt.value:g} > {doubt.bound:g}", tolerance="none",
                     inputs=[_input("doubts", position, evidence)], sentence=doubt.text)
 
 

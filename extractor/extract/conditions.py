@@ -52,7 +52,8 @@ from extractor.extract.roles import (
     relative_features,
     role_model,
 )
-from extractor.models import Condition, ConditionRole, MeshHeading
+from extractor.kinds import ConditionRole
+from extractor.models import Condition, MeshHeading
 from extractor.tokens import token_words
 from extractor.vocabulary import (
     cased_variants,

@@ -39,7 +39,8 @@ from extractor.extract.roles import (
     relative_features,
     role_model,
 )
-from extractor.models import Drug, DrugRole
+from extractor.kinds import DrugRole
+from extractor.models import Drug
 from extractor.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
 
 # Names the vocabulary lacks but whose shape says "chemical", each branch from a real sentence:

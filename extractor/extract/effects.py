@@ -29,7 +29,8 @@ from extractor.effect_patterns import (
     spelled_measure,
 )
 from extractor.extract.pvalues import PValuePlaces
-from extractor.models import RATIO_MEASURES, EffectEstimate, EffectMeasure, PValue
+from extractor.kinds import EffectMeasure
+from extractor.models import RATIO_MEASURES, EffectEstimate, PValue
 
 # What may stand between an estimate's upper bound and its own P value: "; P < .001)",
 # "), P = 0.02", ", p=0.01", " (P = .03)", "] L, p = 0.9" (a unit).

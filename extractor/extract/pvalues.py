@@ -23,7 +23,8 @@ from typing import Literal
 
 from extractor.analysis import AnalysedArticle, AnalysedSection
 from extractor.extract.result import Extraction, unread_doubts
-from extractor.models import Doubt, Operator, PValue
+from extractor.kinds import DoubtCode, Operator
+from extractor.models import Doubt, PValue
 from extractor.patterns import (
     P_LIST_ITEM_RE,
     P_NOT_SIGNIFICANT_RE,
@@ -162,16 +163,18 @@ def extract_p_values(analysed: AnalysedArticle) -> Extraction[PValue]:
     return Extraction(found, [*doubts, *unread_doubts(analysed, FIELD)])
 
 
-def _rejection(section: AnalysedSection, hit: PValueHit, sentence_start: int) -> str | None:
-    """Why a value read as a P value is not kept as one, or None."""
+def _rejection(section: AnalysedSection, hit: PValueHit,
+               sentence_start: int) -> tuple[DoubtCode, str, float | None] | None:
+    """Why a value read as a P value is not kept as one (its doubt's code, reason and bound),
+    or None."""
     if hit.percent:
-        return "P value written as a percentage"
+        return "p_percentage", "P value written as a percentage", None
     if hit.bare_zero:
-        return "P value printed as 0, no significant digit"
+        return "p_bare_zero", "P value printed as 0, no significant digit", None
     if not 0.0 <= hit.value <= 1.0:
-        return f"P value {hit.value:g} outside [0, 1]"
+        return "p_out_of_range", f"P value {hit.value:g} outside [0, 1]", 1.0
     if _is_threshold(section.text, hit.start, hit.end, sentence_start):
-        return "significance threshold, not a result"
+        return "p_threshold", "significance threshold, not a result", None
     return None
 
 
@@ -182,16 +185,19 @@ def _section_p_values(section: AnalysedSection) -> tuple[list[PValue], list[Doub
     for hit in find_p_values(text):
         evidence = text[hit.start:hit.end]
         sentence = section.sentence_at(hit.start)
-        reason = _rejection(section, hit, sentence.start)
-        if reason is not None:
-            doubts.append(Doubt(field=FIELD, reason=reason, text=evidence, section=label,
-                                section_index=index, start=hit.start, end=hit.end))
+        rejection = _rejection(section, hit, sentence.start)
+        if rejection is not None:
+            code, reason, bound = rejection
+            doubts.append(Doubt(field=FIELD, code=code, reason=reason, value=hit.value, bound=bound,
+                                text=evidence, section=label, section_index=index,
+                                start=hit.start, end=hit.end))
             continue
         found.append(PValue(text=evidence, start=hit.start, end=hit.end, section=label,
                             section_index=index, operator=hit.operator, value=hit.value,
                             sentence=section.sentence_text(sentence)))
     for match in P_NOT_SIGNIFICANT_RE.finditer(text):
-        doubts.append(Doubt(field=FIELD, reason="P value given as not significant, no number",
+        doubts.append(Doubt(field=FIELD, code="p_not_significant",
+                            reason="P value given as not significant, no number",
                             text=match.group(), section=label, section_index=index,
                             start=match.start(), end=match.end()))
     return found, doubts

@@ -149,9 +149,6 @@ _N_EQUALS_SHARE = 0.25
 # A percent read back to a group size must agree with the printed percent to its rounding.
 _PCT_TOLERANCE = 0.051
 
-# The doubt of a count above its group; ``EXCEEDS_RE`` reads it back (the checks list it).
-EXCEEDS = "{responders} responders exceed the group of {total}"
-EXCEEDS_RE = re.compile(r"(?P<responders>\d+) responders exceed the group of (?P<total>\d+)")
 
 
 TotalSource = Literal["printed", "percent", "unknown"]
@@ -638,8 +635,9 @@ def _sentence_counts(section: AnalysedSection, sentence: Sentence, group_size: i
         taken.take(hit.start, hit.end)
         if hit.total is not None and hit.responders > hit.total:
             doubts.append(Doubt(
-                field="response_counts",
-                reason=EXCEEDS.format(responders=hit.responders, total=hit.total),
+                field="response_counts", code="responders_exceed_total",
+                reason=f"{hit.responders} responders exceed the group of {hit.total}",
+                value=hit.responders, bound=hit.total,
                 text=raw, section=section.label, section_index=section.index, start=m0, end=m1,
             ))
             continue

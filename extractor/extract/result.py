@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Generic, Literal, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from extractor.analysis import AnalysedArticle
+from extractor.kinds import DoubtField
 from extractor.models import Doubt
 
 T = TypeVar("T")
@@ -18,12 +19,10 @@ class Extraction(NamedTuple, Generic[T]):
     doubts: list[Doubt]
 
 
-# The fields a doubt can name (``Doubt.field``).
-Field = Literal["p_values", "sample_size", "response_counts", "drugs", "conditions"]
 _UNREAD_SHOWN = 40
 
 
-def unread_doubts(analysed: AnalysedArticle, field: Field) -> list[Doubt]:
+def unread_doubts(analysed: AnalysedArticle, field: DoubtField) -> list[Doubt]:
     """One doubt per section read only in part (``analysis.READ_LIMIT``): its text is the start
     of what was not read, so a reviewer sees where reading stopped and that ``field`` may miss
     values printed after it."""
@@ -38,7 +37,8 @@ def unread_doubts(analysed: AnalysedArticle, field: Field) -> list[Doubt]:
             whole[start:start + _UNREAD_SHOWN].lstrip())
         shown = whole[start:start + _UNREAD_SHOWN]
         doubts.append(Doubt(
-            field=field, text=shown, section=section.label, section_index=section.index,
+            field=field, code="text_unread", value=len(section.text), bound=len(whole),
+            text=shown, section=section.label, section_index=section.index,
             start=start, end=start + len(shown),
             reason=f"text too long: only the first {len(section.text):,} of its "
                    f"{len(whole):,} characters were read",

@@ -395,7 +395,9 @@ def _choose(found: list[_Item], sections: tuple[AnalysedSection, ...]
             return [], []
         section = sections[runner_up.section_index]
         return [], [Doubt(
-            field="sample_size", reason=f"close call: chose {best.value} over {runner_up.value}",
+            field="sample_size", code="sample_size_close_call",
+            reason=f"close call: chose {best.value} over {runner_up.value}",
+            value=runner_up.value, bound=best.value,
             text=section.text[runner_up.start:runner_up.end], section=section.label,
             section_index=runner_up.section_index, start=runner_up.start, end=runner_up.end,
         )]
