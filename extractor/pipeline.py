@@ -39,8 +39,9 @@ from extractor import store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
 from extractor.gzip_stream import GzipStream
 from extractor.ids import describe_pmids
+from extractor.kinds import Stage
 from extractor.parse_xml import iter_efetch_records, parse_efetch_records
-from extractor.work import Done, Item, Stage, run_items
+from extractor.work import Done, Item, run_items
 
 if TYPE_CHECKING:   # fetching (requests) and searching are imported where used: an offline
     #                 run (--xml, --reprocess, baseline files) never loads them

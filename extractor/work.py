@@ -24,15 +24,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from typing import Literal
 
 from extractor.errors import ExtractorError, ParseError
 from extractor.extract import build_record
+from extractor.kinds import PAGE_SOURCES, Stage
 from extractor.models import Article, ArticleRecord
 from extractor.parse_xml import parse_article_xml
 
-Stage = Literal["fetch", "parse", "extract", "store"]
-PAGE_SOURCES = ("page", "html-file")   # saved PubMed pages; every other source is efetch XML
 CHUNK = 8          # records per task sent to a worker: amortises the hand-over
 IN_FLIGHT = 4      # chunks per worker handed out ahead of the results taken
 SMALL = 32         # items done in this process before workers are started
