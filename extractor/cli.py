@@ -27,8 +27,10 @@ from extractor.kinds import CHECK_KINDS, FETCH_SOURCES, SPLITS, VERDICTS
 if TYPE_CHECKING:   # imported where used: `extract --help` must not load the library
     from tqdm import tqdm
 
-    from extractor import fetch, pipeline, search, store
-    from extractor.baseline import FileReport
+    from extractor import store
+    from extractor.ncbi import fetch, search
+    from extractor.run import pipeline
+    from extractor.run.baseline import FileReport
 
 DEFAULT_DB = "extractions.db"
 EXIT_INTERRUPTED = 130      # 128 + SIGINT, as shells report Ctrl-C
@@ -37,7 +39,7 @@ _BAD_LINES_SHOWN = 5
 
 def PubMedClient(**options: Any) -> fetch.PubMedClient:
     """The NCBI client (``fetch.PubMedClient``), imported on first use; tests replace it."""
-    from extractor.fetch import PubMedClient as client_class
+    from extractor.ncbi.fetch import PubMedClient as client_class
 
     return client_class(**options)
 
@@ -189,7 +191,7 @@ def search_query(query: str | None, query_file: str | None, max_records: int | N
 
 
 def _plan_search(client: fetch.PubMedClient, query: str, max_records: int | None) -> search.SearchPlan:
-    from extractor import search
+    from extractor.ncbi import search
 
     try:
         return search.plan_search(client, query, max_records)
@@ -200,7 +202,7 @@ def _plan_search(client: fetch.PubMedClient, query: str, max_records: int | None
 def _describe_plan(plan: search.SearchPlan) -> str:
     """'29 records match 'lupus'; more than PubMed's 9,999 per search: split into 3 slices by
     PMID range; --max 5: the newest 5' (one line)."""
-    from extractor import search
+    from extractor.ncbi import search
 
     if plan.count == 0:
         return f"no records match {plan.query!r}"
@@ -230,7 +232,8 @@ def _search(db: store.Database, client: fetch.PubMedClient, query: str, max_reco
             quiet: bool, workers: int) -> None:
     """Run a search and fetch what it finds; notes on stderr unless ``quiet``. Errors of
     the search itself (ExtractorError) stop the run, as the caller reports."""
-    from extractor import pipeline, search
+    from extractor.ncbi import search
+    from extractor.run import pipeline
 
     plan = search.plan_search(client, query, max_records)
     if not quiet:
@@ -356,9 +359,10 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
     query = search_query(query, query_file, max_records, dry_run, other_inputs)
     if not other_inputs and query is None:
         raise click.UsageError("give at least one PMID (or --from-file, --query, --xml, --html, --reprocess)")
-    from extractor import pipeline, store
-    from extractor.fetch import Timeouts
-    from extractor.work import default_workers
+    from extractor import store
+    from extractor.ncbi.fetch import Timeouts
+    from extractor.run import pipeline
+    from extractor.run.work import default_workers
 
     client = PubMedClient(eutils_url=eutils_url, page_url=page_url, api_key=api_key, email=email,
                           timeouts=Timeouts(connect_timeout, read_timeout, deadline),
@@ -406,7 +410,7 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
 def _fetch(db: store.Database, client: fetch.PubMedClient, wanted: list[str], result: pipeline.RunResult,
            source: str, force: bool, batch_size: int, quiet: bool, ask_email: bool,
            workers: int) -> None:
-    from extractor import pipeline
+    from extractor.run import pipeline
 
     if ask_email:
         click.echo("note: NCBI asks tools to send a contact e-mail; set NCBI_EMAIL or --email", err=True)
@@ -496,9 +500,9 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
       extract baseline /shared/baseline --db /shared/pubmed.db --dask tcp://scheduler:8786
       extract baseline fixtures/baseline --db test.db --dask local --workers 2
     """
-    from extractor.baseline import run_baseline
-    from extractor.cluster import run_baseline_dask
-    from extractor.work import default_workers
+    from extractor.run.baseline import run_baseline
+    from extractor.run.cluster import run_baseline_dask
+    from extractor.run.work import default_workers
 
     workers = workers or default_workers()
     db = _open_db(db_path, lock_timeout)
@@ -608,8 +612,8 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
       extract evaluate gold/ctro.jsonl --split dev --errors 5
       extract evaluate my_gold.jsonl --json report.json
     """
-    from extractor import evaluate as ev
-    from extractor.gold import load_gold
+    from extractor.evaluate import score as ev
+    from extractor.evaluate.gold import load_gold
 
     try:
         docs = load_gold(list(gold_files), split)

@@ -34,7 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from extractor.fetch import MAX_BATCH_SIZE, PubMedClient, RetryEvent
+from extractor.ncbi.fetch import MAX_BATCH_SIZE, PubMedClient, RetryEvent
 
 # Each record of an efetch answer: <PubmedArticle> (or <PubmedBookArticle>) ... </...>
 _RECORD_START = re.compile(rb"<Pubmed(?:Book)?Article[\s>]")

@@ -29,9 +29,9 @@ import pstats
 import time
 from multiprocessing.connection import Connection
 
-from extractor import analysis
 from extractor.extract import build_record
 from extractor.models import Article, Section
+from extractor.nlp import analysis
 
 # Plain abstract text, the reference every case is compared with.
 PLAIN = (

@@ -1,13 +1,13 @@
 """Benchmark: the CRF tagger's time per record and its start-up (issue 10, "Cheaper extraction").
 
     python scripts/bench_ner.py                               # fixtures/pubmed_xml, best of 5
-    python scripts/bench_ner.py --baseline OLD/extractor/ner.py --repeat 10
+    python scripts/bench_ner.py --baseline OLD/extractor/nlp/ner.py --repeat 10
 
 Every record in fixtures/pubmed_xml is parsed and each section (title, then abstract sections)
 tokenised as ``analysis.analyse`` does; then ``ner.find_entities`` is timed over all of them,
 with the lexicon and models loaded beforehand, and ``ner.featurize`` over the same lines (the
 share of the time spent building features). ``--baseline`` loads another copy of ``ner.py``
-(an older version, say from ``git show HEAD:extractor/ner.py``) as a second module, times it on
+(an older version, say from ``git show HEAD:extractor/nlp/ner.py``) as a second module, times it on
 the same sections and checks that both find the same spans. Last, the start-up: a new Python
 process that imports the tagger and tags one sentence, with the disk cache warmed first.
 
@@ -25,13 +25,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from extractor import ner
-from extractor.parse_xml import parse_efetch_xml
-from extractor.tokens import Tokens, tokenize
+from extractor.nlp import ner
+from extractor.nlp.tokens import Tokens, tokenize
+from extractor.parse.pubmed_xml import parse_efetch_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RECORDS = ROOT / "fixtures" / "pubmed_xml"
-STARTUP = ("from extractor.ner import find_entities; "
+STARTUP = ("from extractor.nlp.ner import find_entities; "
            "find_entities('Cisplatin-induced nephrotoxicity in rats.')")
 
 Section = tuple[str, Tokens]

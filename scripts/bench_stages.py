@@ -36,13 +36,14 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-from extractor import __version__, pipeline, store
-from extractor.analysis import analyse
+from extractor import __version__, store
 from extractor.extract import build_record, run_extractors
-from extractor.fetch import PubMedClient
 from extractor.models import Article, ArticleRecord
-from extractor.parse_xml import parse_article_xml, parse_efetch_records
-from extractor.ratelimit import RateLimiter
+from extractor.ncbi.fetch import PubMedClient
+from extractor.ncbi.ratelimit import RateLimiter
+from extractor.nlp.analysis import analyse
+from extractor.parse.pubmed_xml import parse_article_xml, parse_efetch_records
+from extractor.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RECORDS = ROOT / "fixtures" / "pubmed_xml"

@@ -71,11 +71,12 @@ import bench_fetch  # scripts/, next to this one
 import bench_stages
 from lxml import etree
 
-from extractor import pipeline, store
-from extractor.baseline import run_baseline
-from extractor.compiled import CACHE_ENV, cache_dir
-from extractor.fetch import MAX_BATCH_SIZE
-from extractor.work import default_workers
+from extractor import store
+from extractor.ncbi.fetch import MAX_BATCH_SIZE
+from extractor.nlp.compiled import CACHE_ENV, cache_dir
+from extractor.run import pipeline
+from extractor.run.baseline import run_baseline
+from extractor.run.work import default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_BULK = ROOT / "fixtures" / "baseline"

@@ -20,11 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from extractor.errors import ExtractorError
+from extractor.evaluate.gold import load_gold
 from extractor.extract import extract_findings
-from extractor.gold import load_gold
 from extractor.models import Article, Findings, Section
-from extractor.parse_xml import parse_efetch_xml
-from extractor.text import map_chars
+from extractor.parse.pubmed_xml import parse_efetch_xml
+from extractor.parse.text import map_chars
 
 # Georgescu & Wren 2018 (doi:10.1093/bioinformatics/btx811): share of discrepant values found.
 PUBLISHED = {

@@ -4,7 +4,7 @@
     python scripts/learn_word_lists.py --gold ../shared/gold --check    # compare only
 
 Reads only documents of the ``train`` split (never dev or test: those are for reporting) of
-``bc5cdr.jsonl`` and ``ncbi_disease.jsonl``, through ``extractor.gold`` and with the
+``bc5cdr.jsonl`` and ``ncbi_disease.jsonl``, through ``extractor.evaluate.gold`` and with the
 package's own vocabularies, matcher and text mapping. Each file it writes names in its header
 the rule, the corpora and the split it was learned from:
 
@@ -35,12 +35,11 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from extractor.evaluate.gold import GoldDoc, read_gold
 from extractor.extract.conditions import word_before
-from extractor.gold import GoldDoc, read_gold
-from extractor.matcher import Lexicon
-from extractor.text import map_chars
-from extractor.tokens import token_words
-from extractor.vocabulary import (
+from extractor.nlp.matcher import Lexicon
+from extractor.nlp.tokens import token_words
+from extractor.nlp.vocabulary import (
     DRUG_FILE,
     DRUG_PACKAGE,
     disease_lexicon,
@@ -51,6 +50,7 @@ from extractor.vocabulary import (
     read_word_list,
     vocabulary_variants,
 )
+from extractor.parse.text import map_chars
 
 DATA = Path(__file__).resolve().parents[1] / "extractor" / "data"
 SPLIT = "train"

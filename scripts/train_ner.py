@@ -28,10 +28,10 @@ import pycrfsuite
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractor import ner
-from extractor.gold import read_gold
-from extractor.text import map_chars
-from extractor.tokens import tokenize
+from extractor.evaluate.gold import read_gold
+from extractor.nlp import ner
+from extractor.nlp.tokens import tokenize
+from extractor.parse.text import map_chars
 
 # corpus -> gold keys annotated there, as our labels
 CORPUS_LABELS = {

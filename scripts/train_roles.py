@@ -34,8 +34,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
-from extractor.analysis import analyse
-from extractor.evaluate import (
+from extractor.evaluate.gold import GoldDoc, GoldSpan, read_gold
+from extractor.evaluate.score import (
     TREATMENT_STRINGS,
     build_article,
     drug_identity,
@@ -46,7 +46,7 @@ from extractor.evaluate import (
 )
 from extractor.extract.conditions import condition_display, condition_features, condition_mentions
 from extractor.extract.drugs import drug_display, drug_features, drug_mentions
-from extractor.gold import GoldDoc, GoldSpan, read_gold
+from extractor.nlp.analysis import analyse
 
 DATA = Path(__file__).resolve().parents[1] / "extractor" / "data"
 SPLIT = "train"

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.analysis import analyse
 from extractor.extract import run_extractors
 from extractor.models import Article, Check, EffectEstimate, Findings, Section
-from extractor.text import map_chars
+from extractor.nlp.analysis import analyse
+from extractor.parse.text import map_chars
 
 ANSWER_FILE = Path(__file__).resolve().parent / "data" / "effect_estimates.jsonl"
 ESTIMATE_KINDS = ("estimate_in_interval", "ratio_centre", "p_vs_interval")

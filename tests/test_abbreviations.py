@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.abbreviations import best_long_form, find_abbreviations, short_form_after
+from extractor.nlp.abbreviations import best_long_form, find_abbreviations, short_form_after
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_concurrency import extract_command, finish, table_rows
+from conftest import extract_command, finish, select_rows, table_rows
 
 from extractor import store
-from extractor.baseline import NoBulkFiles, bulk_files, run_baseline
 from extractor.cli import cli
+from extractor.run.baseline import NoBulkFiles, bulk_files, run_baseline
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "fixtures" / "baseline"
@@ -36,13 +36,6 @@ NEW = {str(pmid) for entry in MANIFEST["files"]
        for pmid in range(entry["first_pmid"], entry["last_pmid"] + 1)}
 KILL_TIMEOUT = 60.0
 
-
-def read(db_path: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def baseline_db(tmp_path: Path, name: str = "bl.db", workers: int = 1) -> Path:
@@ -81,25 +74,27 @@ def test_a_path_without_bulk_files_is_refused(tmp_path: Path, make, message: str
 # --- what a run stores -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_run_applies_revisions_and_deletions(tmp_path: Path) -> None:
     db_path = baseline_db(tmp_path)
-    stored = {row[0] for row in read(db_path, "select pmid from articles")}
+    stored = {row[0] for row in select_rows(db_path, "select pmid from articles")}
     assert stored == NEW - DELETED
     assert len(DELETED) == 8 and len(REVISED) == 6 and not DELETED & REVISED
-    titles = dict(read(db_path, "select pmid, title from articles"))
+    titles = dict(select_rows(db_path, "select pmid, title from articles"))
     assert {pmid for pmid, title in titles.items() if title.startswith("[Revised] ")} == REVISED
     # nothing of a deleted record is left, and the deletion is remembered with its file
     for table in (*store.ARTICLE_CHILD_TABLES, "raw_records", "failures"):
-        assert read(db_path, f"select count(*) from {table} where pmid in "
+        assert select_rows(db_path, f"select count(*) from {table} where pmid in "
                              f"({','.join(DELETED)})") == [(0,)], table
-    assert read(db_path, "select file, count(*) from deleted_pmids group by file") == [
+    assert select_rows(db_path, "select file, count(*) from deleted_pmids group by file") == [
         (NAMES[2], 8)]
-    assert read(db_path, "select name, position, stored, deleted, failed, done from files "
+    assert select_rows(db_path, "select name, position, stored, deleted, failed, done from files "
                          "order by name") == [
         (NAMES[0], 60, 60, 0, 0, 1), (NAMES[1], 60, 60, 0, 0, 1), (NAMES[2], 74, 66, 8, 0, 1)]
-    assert read(db_path, "select distinct source from articles") == [("baseline",)]
+    assert select_rows(db_path, "select distinct source from articles") == [("baseline",)]
 
 
+@pytest.mark.slow
 def test_a_second_run_skips_finished_files_and_force_reads_them_again(tmp_path: Path) -> None:
     db_path = baseline_db(tmp_path)
     db = store.open_db(db_path)
@@ -113,6 +108,7 @@ def test_a_second_run_skips_finished_files_and_force_reads_them_again(tmp_path: 
         (NAMES[0], False, 60, True)]
 
 
+@pytest.mark.slow
 def test_two_workers_store_what_one_stores(tmp_path: Path) -> None:
     one = baseline_db(tmp_path, "one.db", workers=1)
     two = baseline_db(tmp_path, "two.db", workers=2)
@@ -128,10 +124,10 @@ def test_a_truncated_file_keeps_the_records_before_the_fault(tmp_path: Path) -> 
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert lines[-1].startswith(f"Error: {cut}: malformed XML: ")
-    stored = int(read(tmp_path / "t.db", "select count(*) from articles")[0][0])
+    stored = int(select_rows(tmp_path / "t.db", "select count(*) from articles")[0][0])
     assert 20 < stored < 60
     assert lines[0] == (f"{NAMES[0]}: {stored} stored, 0 deleted, 0 failed; not read to its end")
-    assert read(tmp_path / "t.db", "select position, done from files") == [(stored, 0)]
+    assert select_rows(tmp_path / "t.db", "select position, done from files") == [(stored, 0)]
 
 
 def test_a_file_that_is_no_gzip_is_named(tmp_path: Path) -> None:
@@ -142,6 +138,7 @@ def test_a_file_that_is_no_gzip_is_named(tmp_path: Path) -> None:
         1, f"Error: {bad}: not a complete gzip file: Not a gzipped file (b'<P')")
 
 
+@pytest.mark.slow
 def test_the_cli_reports_each_file_and_exits_0(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     first = CliRunner().invoke(cli, ["baseline", str(FILES), "--db", db, "-w", "1"])
@@ -172,6 +169,7 @@ def progress(db_path: Path) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+@pytest.mark.slow
 def test_kill_9_then_the_same_command_gives_the_rows_of_a_clean_run(tmp_path: Path) -> None:
     db_path = tmp_path / "killed.db"
     command = extract_command("baseline", str(FILES), "--db", str(db_path), "-w", "1", "--quiet")
@@ -187,5 +185,5 @@ def test_kill_9_then_the_same_command_gives_the_rows_of_a_clean_run(tmp_path: Pa
 
     again = subprocess.run(command, capture_output=True, text=True, timeout=KILL_TIMEOUT)
     assert again.returncode == 0, again.stderr
-    assert read(db_path, "pragma integrity_check") == [("ok",)]
+    assert select_rows(db_path, "pragma integrity_check") == [("ok",)]
     assert table_rows(db_path) == table_rows(baseline_db(tmp_path))

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_baseline import FILES, KILL_TIMEOUT, NAMES, baseline_db, progress, read
-from test_concurrency import extract_command, finish, table_rows
+from conftest import extract_command, finish, select_rows, table_rows
+from test_baseline import FILES, KILL_TIMEOUT, NAMES, baseline_db, progress
 
 from extractor import store
-from extractor.baseline import run_baseline
 from extractor.cli import cli
+from extractor.run.baseline import run_baseline
 
 
 def suspend_between_transactions(process: subprocess.Popen[str], db_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_a_suspended_run_overtaken_by_another_stores_nothing_more(tmp_path: Path
     assert stderr.splitlines() == [
         f"Error: another run took over the database {db_path} (its lease holder is no longer "
         "this run); what this run stored before stays, the other run goes on from there"]
-    assert read(db_path, "pragma integrity_check") == [("ok",)]
+    assert select_rows(db_path, "pragma integrity_check") == [("ok",)]
     assert table_rows(db_path) == table_rows(baseline_db(tmp_path))
 
 
@@ -86,7 +86,7 @@ def test_a_second_run_is_refused_while_the_first_is_alive(tmp_path: Path) -> Non
     assert result.stderr.splitlines() == [
         f"Error: another extract baseline (process {os.getpid()} on {host}) is writing "
         f"{db_path}; run again once it has finished (it is taken over once silent for 60 s)"]
-    assert read(db_path, "select count(*) from articles") == [(0,)]
+    assert select_rows(db_path, "select count(*) from articles") == [(0,)]
 
 
 def test_the_lease_of_a_dead_process_is_taken_over_at_once(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_the_lease_of_a_dead_process_is_taken_over_at_once(tmp_path: Path) -> No
         result = run_baseline(db, [FILES / NAMES[0]], workers=1)
         assert result.run.failures == []
         assert [(f.name, f.stored) for f in result.files] == [(NAMES[0], 60)]
-        assert read(db_path, "select count(*) from leases") == [(0,)]   # released at the end
+        assert select_rows(db_path, "select count(*) from leases") == [(0,)]   # released at the end
     finally:
         db.close()
 
@@ -119,7 +119,7 @@ def test_a_stale_lease_is_taken_over_and_its_holder_can_write_no_more(tmp_path: 
             with store.baseline_lease(other, timeout=60), pytest.raises(store.LeaseLost), \
                     store.transaction(db):
                 store.save_file_state(db, NAMES[0], "p", 1, 1, 1, 0, 0, False, lease=first)
-        assert read(db_path, "select count(*) from files") == [(0,)]
+        assert select_rows(db_path, "select count(*) from files") == [(0,)]
     finally:
         other.close()
         db.close()

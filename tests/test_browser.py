@@ -26,7 +26,8 @@ from urllib.parse import urlencode, urljoin
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from extractor import pipeline, store
+from extractor import store
+from extractor.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"

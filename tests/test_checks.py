@@ -9,10 +9,10 @@ import pytest
 
 from extractor.extract import build_record, extract_findings
 from extractor.extract.checks import p_half_unit, p_verdict
+from extractor.extract.stats import p_from_interval, p_from_statistic, p_range_from_interval, z_critical
 from extractor.models import Article, Check, PValue, Section
-from extractor.parse_xml import parse_article_xml
-from extractor.stats import p_from_interval, p_from_statistic, p_range_from_interval, z_critical
-from extractor.text import map_chars
+from extractor.parse.pubmed_xml import parse_article_xml
+from extractor.parse.text import map_chars
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml"
 

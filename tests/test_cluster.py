@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_baseline import FILES, NAMES, baseline_db, read
-from test_concurrency import table_rows
+from conftest import select_rows, table_rows
+from test_baseline import FILES, NAMES, baseline_db
 
-from extractor import cluster, store
+from extractor import store
 from extractor.cli import cli
-from extractor.cluster import ClusterError, file_to_shard, run_baseline_dask
+from extractor.run import cluster
+from extractor.run.cluster import ClusterError, file_to_shard, run_baseline_dask
 
 pytest.importorskip("distributed")
 
 
+@pytest.mark.slow
 def test_shards_merged_in_name_order_give_the_rows_of_a_local_run(tmp_path: Path) -> None:
     """No cluster: each file read into its own shard, then merged, as the Dask tasks do."""
     db_path = tmp_path / "merged.db"
@@ -41,6 +43,7 @@ def test_a_shard_done_by_an_earlier_task_is_not_read_again(tmp_path: Path) -> No
     assert (again.report.stored, again.report.complete) == (0, True)
 
 
+@pytest.mark.slow
 def test_a_local_cluster_of_2_workers_stores_the_rows_of_a_local_run(tmp_path: Path) -> None:
     db_path = tmp_path / "dask.db"
     result = CliRunner().invoke(cli, ["baseline", str(FILES), "--db", str(db_path),
@@ -52,9 +55,10 @@ def test_a_local_cluster_of_2_workers_stores_the_rows_of_a_local_run(tmp_path: P
         f"{NAMES[2]}: 66 stored, 8 deleted, 0 failed"]
     assert not (tmp_path / "dask.db.shards").exists()   # merged, then removed
     assert table_rows(db_path) == table_rows(baseline_db(tmp_path))
-    assert read(db_path, "pragma integrity_check") == [("ok",)]
+    assert select_rows(db_path, "pragma integrity_check") == [("ok",)]
 
 
+@pytest.mark.slow
 def test_files_merged_by_an_earlier_run_are_skipped(tmp_path: Path) -> None:
     db = store.open_db(baseline_db(tmp_path))
     try:
@@ -112,6 +116,7 @@ def test_a_shard_merged_by_a_run_that_died_before_removing_it_is_removed(tmp_pat
     assert not shards.exists()
 
 
+@pytest.mark.slow
 def test_a_file_merged_from_an_earlier_tasks_shard_reports_what_the_merge_stored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The client died after a task had read its whole file, before the merge."""

@@ -1,4 +1,4 @@
-"""The disk cache of compiled vocabularies (extractor/compiled.py)."""
+"""The disk cache of compiled vocabularies (extractor/nlp/compiled.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor import compiled as compiled_module
-from extractor.compiled import cache_dir, cache_key, compiled
+from extractor.nlp import compiled as compiled_module
+from extractor.nlp.compiled import cache_dir, cache_key, compiled
 
 
 class Builds:
@@ -99,7 +99,7 @@ def test_the_key_changes_with_a_data_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_the_real_vocabularies_read_back_equal_to_the_built_ones(folder: Path) -> None:
-    from extractor import vocabulary
+    from extractor.nlp import vocabulary
 
     built = vocabulary._build_disease_lexicon()
     assert compiled("disease_lexicon", lambda: built) is built   # written
@@ -111,7 +111,7 @@ def test_the_real_vocabularies_read_back_equal_to_the_built_ones(folder: Path) -
 
 def test_the_taggers_lexicon_is_read_back_instead_of_built(folder: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from extractor import ner
+    from extractor.nlp import ner
 
     built = {kind: ner.names_of(keys) for kind, keys in ner.lexicon_token_sets().items()}
     ner.lexicon_names.cache_clear()

@@ -9,11 +9,9 @@ they store is compared with a clean single run, table by table (`table_rows`).
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,122 +19,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import (
+    RUN_TIMEOUT,
+    clean_run,
+    extract_command,
+    extract_env,
+    finish,
+    served_pmids,
+    start_extract,
+    stub_client,
+    table_rows,
+)
 from ncbi_stub import NCBIStub
 
-from extractor import pipeline, store
-from extractor.fetch import PubMedClient
-from extractor.ratelimit import RateLimiter
+from extractor import store
+from extractor.ncbi.fetch import PubMedClient
+from extractor.ncbi.ratelimit import RateLimiter
+from extractor.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "pubmed_xml"
-RUN_TIMEOUT = 120.0
-# Columns that hold the time of the run, not its result.
-TIMESTAMP_COLUMNS = {"fetched_at", "extracted_at", "failed_at", "started_at", "finished_at",
-                     "deleted_at"}
-# Lookup ids depend on which record first named a drug or condition: compare names instead.
-LOOKUP_COLUMNS = {"drug_id": "drugs", "condition_id": "conditions"}
-
-Row = tuple[Any, ...]
-
-
-# --- helpers shared with tests/test_kill.py ------------------------------------------------
-
-
-def extract_command(*args: str) -> list[str]:
-    """`extract ARGS`: the installed console script when there is one, else the same click
-    command run by this interpreter."""
-    script = Path(sys.executable).parent / "extract"
-    if script.exists():
-        return [str(script), *args]
-    return [sys.executable, "-c", "from extractor.cli import cli; cli()", *args]
-
-
-def extract_env(stub: NCBIStub) -> dict[str, str]:
-    """The environment of an `extract` process: this checkout's package first, the stub as
-    NCBI, and an API key so the rate limiter allows 10 requests a second."""
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-        "PUBMED_EUTILS_URL": stub.eutils_url,
-        "PUBMED_PAGE_URL": stub.page_url,
-        "NCBI_API_KEY": "stub-key",
-    }
-
-
-def start_extract(stub: NCBIStub, db_path: Path, pmids: list[str],
-                  *options: str) -> subprocess.Popen[str]:
-    """Start `extract PMIDS --db DB --quiet OPTIONS` in the background."""
-    return subprocess.Popen(extract_command(*pmids, "--db", str(db_path), "--quiet", *options),
-                            env=extract_env(stub), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
-def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
-    """Wait for an `extract` process (bounded); its exit status and stderr."""
-    try:
-        _, stderr = process.communicate(timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise AssertionError(f"extract ran over {RUN_TIMEOUT:.0f} s") from None
-    return process.returncode, stderr
-
-
-def fast_client(stub: NCBIStub) -> PubMedClient:
-    """An in-process client of the stub with a loose limiter."""
-    return PubMedClient(eutils_url=stub.eutils_url, page_url=stub.page_url,
-                        limiter=RateLimiter(1000), backoff_base=0.001, backoff_cap=0.01)
-
-
-def clean_run(stub: NCBIStub, db_path: Path, pmids: list[str]) -> Path:
-    """The reference: `pmids` fetched and stored by one run, alone, into a new database."""
-    db = store.open_db(db_path)
-    try:
-        result = pipeline.run_pmids(db, fast_client(stub), pmids)
-    finally:
-        db.close()
-    assert result.ok and sorted(result.stored) == sorted(pmids), result.failures
-    return db_path
-
-
-def table_rows(db_path: Path) -> dict[str, list[Row]]:
-    """Every row of every table of ``store.TABLES`` and of the full-text index, sorted, without
-    timestamps, with drug and condition ids replaced by their names (ids are per database)."""
-    conn = sqlite3.connect(db_path)
-    try:
-        names = {table: dict(conn.execute(f"select id, name from {table}").fetchall())
-                 for table in LOOKUP_COLUMNS.values()}
-        tables: dict[str, list[Row]] = {}
-        for table in store.TABLES:
-            cursor = conn.execute(f"select * from {table}")
-            columns = [d[0] for d in cursor.description]
-            tables[table] = sorted(
-                (tuple(_comparable(table, column, value, names)
-                       for column, value in zip(columns, row)
-                       if column not in TIMESTAMP_COLUMNS and not _is_lookup_id(table, column)))
-                for row in cursor
-            )
-        tables["articles_fts"] = sorted(conn.execute(
-            "select a.pmid, f.title, f.abstract from articles_fts f "
-            "join articles a on a.rowid = f.rowid").fetchall())
-        return tables
-    finally:
-        conn.close()
-
-
-def _is_lookup_id(table: str, column: str) -> bool:
-    return column == "id" and table in LOOKUP_COLUMNS.values()
-
-
-def _comparable(table: str, column: str, value: Any, names: dict[str, dict[int, str]]) -> Any:
-    if column in LOOKUP_COLUMNS:
-        return names[LOOKUP_COLUMNS[column]][value]
-    return value
-
-
-def served_pmids(stub: NCBIStub) -> list[str]:
-    """Every PMID the stub serves, in numeric order."""
-    return sorted(stub.records, key=int)
 
 
 # --- a reader that checks what it sees ------------------------------------------------------
@@ -208,6 +110,7 @@ def reader(tmp_path: Path) -> Iterator[Reader]:
 # --- two writers ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_store_every_record_exactly_once(
         ncbi_stub: NCBIStub, tmp_path: Path, reader: Reader) -> None:
     """Two `extract` processes on one fresh database, overlapping PMIDs, one fetching a record
@@ -251,7 +154,7 @@ def test_a_reader_holding_a_snapshot_neither_blocks_a_run_nor_sees_it_half_done(
 
     db = store.open_db(db_path)
     try:
-        result = pipeline.run_pmids(db, fast_client(ncbi_stub), pmids)
+        result = pipeline.run_pmids(db, stub_client(ncbi_stub), pmids)
     finally:
         db.close()
 
@@ -275,6 +178,7 @@ def _open_when_released(path: str, barrier: Any, errors: Any) -> None:
         errors.put(str(error))
 
 
+@pytest.mark.slow
 def test_processes_creating_one_database_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
     path = tmp_path / "fresh.db"
     context = multiprocessing.get_context("spawn")   # no threads of earlier tests copied
@@ -318,7 +222,7 @@ def locked_db(tmp_path: Path) -> Iterator[tuple[store.Database, Path]]:
 def _worked_example() -> tuple[Any, bytes]:
     """The worked example's record and raw efetch XML."""
     from extractor.extract import build_record
-    from extractor.parse_xml import parse_article_xml
+    from extractor.parse.pubmed_xml import parse_article_xml
 
     raw = (FIXTURES / "17638731.xml").read_bytes()
     return build_record(parse_article_xml(raw)), raw

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from test_drugs import seed_article
 
-from extractor.analysis import Tagger, analyse
 from extractor.extract.conditions import (
     disease_heading_key,
     disease_short_forms,
@@ -14,7 +13,8 @@ from extractor.extract.conditions import (
 )
 from extractor.extract.mentions import drop_undefined_short_forms
 from extractor.models import Article, Condition, MeshHeading, Section
-from extractor.tokens import Tokens
+from extractor.nlp.analysis import Tagger, analyse
+from extractor.nlp.tokens import Tokens
 
 
 def conditions_of(article: Article, tagger: Tagger | None = None) -> list[Condition]:

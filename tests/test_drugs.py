@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.analysis import Tagger, analyse
 from extractor.extract.drugs import chemical_shape_spans, drop_non_drug_spans, extract_drugs
 from extractor.models import Article, Chemical, Drug, Section
-from extractor.tokens import Tokens
+from extractor.nlp.analysis import Tagger, analyse
+from extractor.nlp.tokens import Tokens
 
 # The worked example, PMID 17638731 (shared/seed/seed.jsonl), sections as printed.
 SEED_TITLE = "Efalizumab in the treatment of discoid lupus erythematosus"
@@ -166,7 +166,7 @@ def test_chemical_shape_spans(text: str, expected: list[str]) -> None:
 
 def test_finder_spans_are_merged_unless_they_cross_a_dictionary_match() -> None:
     def finder(text: str, tokens: Tokens) -> list[tuple[int, int, str]]:
-        # a stand-in for extractor.ner.find_entities
+        # a stand-in for extractor.nlp.ner.find_entities
         if "coniine" not in text:
             return []
         nicotine = text.index("nicotine")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.analysis import analyse
 from extractor.extract.effects import decimals, extract_effect_estimates
 from extractor.extract.pvalues import extract_p_values
 from extractor.models import Article, EffectEstimate, Section
-from extractor.text import map_chars
+from extractor.nlp.analysis import analyse
+from extractor.parse.text import map_chars
 
 
 def estimates(text: str) -> list[EffectEstimate]:

@@ -1,4 +1,4 @@
-"""Scoring (extractor/evaluate.py) with hand-made gold files and injected fake extractors.
+"""Scoring (extractor/evaluate/score.py) with hand-made gold files and injected fake extractors.
 
 The fake extractors place predictions by searching the Article's own section texts, so they
 also check the offset mapping (section -> gold TEXT). Expected figures are computed by hand
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.evaluate import (
+from extractor.evaluate.gold import GoldDoc, GoldSpan, load_gold, parse_gold_line
+from extractor.evaluate.score import (
     EvaluationError,
     HitScore,
     MentionScore,
@@ -30,7 +31,6 @@ from extractor.evaluate import (
     report_to_json,
     text_offset,
 )
-from extractor.gold import GoldDoc, GoldSpan, load_gold, parse_gold_line
 from extractor.models import (
     Article,
     Condition,

@@ -7,11 +7,9 @@ time taken (a bound on a stall, generous enough for a loaded machine; not a spee
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import select_rows
 
-from extractor import cli as cli_module
 from extractor.cli import cli
-from extractor.fetch import PubMedClient
-from extractor.ratelimit import RateLimiter
+
+pytestmark = pytest.mark.usefixtures("fast_client")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WORKED = "17638731"
@@ -32,13 +30,6 @@ OTHER = "31588070"          # a record and a page in fixtures
 THIRD = "38513076"
 SHORT = ["--retries", "2", "--connect-timeout", "2", "--read-timeout", "30", "--deadline", "1.5"]
 
-
-@pytest.fixture(autouse=True)
-def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny backoff and a loose limiter: the time taken is the faults' alone."""
-    monkeypatch.setattr(cli_module, "PubMedClient",
-                        functools.partial(PubMedClient, backoff_base=0.001, backoff_cap=0.01,
-                                          limiter=RateLimiter(1000)))
 
 
 @dataclass
@@ -56,17 +47,13 @@ def run(args: list[str]) -> Outcome:
                    time.monotonic() - started)
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
-
 
 def stored(db: Path) -> list[str]:
-    return [pmid for (pmid,) in rows(db, "select pmid from articles order by pmid")]
+    return [pmid for (pmid,) in select_rows(db, "select pmid from articles order by pmid")]
 
 
 def failures(db: Path) -> list[tuple]:
-    return rows(db, "select pmid, stage, message from failures order by pmid")
+    return select_rows(db, "select pmid, stage, message from failures order by pmid")
 
 
 # --- answers that never end, or end badly -----------------------------------------------------
@@ -83,6 +70,7 @@ FETCH_FAULTS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("faults", "reason"), FETCH_FAULTS, ids=[f[1][:30] for f in FETCH_FAULTS])
 def test_a_fetch_that_keeps_failing_fails_its_pmids_in_bounded_time(
         ncbi_env, tmp_path: Path, faults: list, reason: str) -> None:
@@ -92,7 +80,7 @@ def test_a_fetch_that_keeps_failing_fails_its_pmids_in_bounded_time(
     outcome = run([WORKED, "--db", str(db), "-q", *SHORT])
     assert outcome.exit_code == 1
     assert stored(db) == []
-    assert rows(db, "select count(*) from raw_records") == [(0,)]
+    assert select_rows(db, "select count(*) from raw_records") == [(0,)]
     [(pmid, stage, message)] = failures(db)
     assert (pmid, stage) == (WORKED, "fetch")
     assert reason in message
@@ -162,7 +150,7 @@ def test_records_nobody_asked_for_are_dropped_with_one_warning(ncbi_env, tmp_pat
     outcome = run([WORKED, "--db", str(db), "-q"])
     assert outcome.exit_code == 0
     assert stored(db) == [WORKED]
-    assert [pmid for (pmid,) in rows(db, "select pmid from raw_records")] == [WORKED]
+    assert [pmid for (pmid,) in select_rows(db, "select pmid from raw_records")] == [WORKED]
     assert outcome.stderr == [
         f"Warning: NCBI's answer held 2 records nobody asked for (PMIDs {OTHER}, {THIRD}); not stored"]
 
@@ -170,7 +158,7 @@ def test_records_nobody_asked_for_are_dropped_with_one_warning(ncbi_env, tmp_pat
 def test_an_unrequested_record_never_overwrites_a_stored_one(ncbi_env, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     assert run([OTHER, "--db", str(db), "-q"]).exit_code == 0
-    title = rows(db, f"select title from articles where pmid = '{OTHER}'")
+    title = select_rows(db, f"select title from articles where pmid = '{OTHER}'")
     forged = ncbi_env.records[OTHER].replace(b"<ArticleTitle>", b"<ArticleTitle>FORGED ")
     assert forged != ncbi_env.records[OTHER]
     ncbi_env.records[OTHER] = forged
@@ -179,8 +167,8 @@ def test_an_unrequested_record_never_overwrites_a_stored_one(ncbi_env, tmp_path:
     outcome = run([WORKED, "--db", str(db), "-q"])
     assert outcome.exit_code == 0
     assert stored(db) == sorted([WORKED, OTHER])
-    assert rows(db, f"select title from articles where pmid = '{OTHER}'") == title
-    assert "FORGED" not in rows(db, f"select content from raw_records where pmid = '{OTHER}'")[0][0]
+    assert select_rows(db, f"select title from articles where pmid = '{OTHER}'") == title
+    assert "FORGED" not in select_rows(db, f"select content from raw_records where pmid = '{OTHER}'")[0][0]
     assert outcome.stderr[-1].startswith("Warning: NCBI's answer held 1 records nobody asked for")
 
 
@@ -202,7 +190,7 @@ def test_a_page_of_another_pmid_is_not_kept_and_reprocess_still_works(wrong_page
     db = tmp_path / "t.db"
     outcome = run(["--source", "page", WORKED, THIRD, "--db", str(db), "-q"])
     assert outcome.exit_code == 1
-    assert [pmid for (pmid,) in rows(db, "select pmid from raw_records")] == [THIRD]
+    assert [pmid for (pmid,) in select_rows(db, "select pmid from raw_records")] == [THIRD]
     assert [(p, s) for p, s, _ in failures(db)] == [(WORKED, "parse")]
     again = run(["--reprocess", "--db", str(db), "-q"])
     assert again.exit_code == 0, again.stderr
@@ -214,7 +202,7 @@ def test_an_error_page_with_status_200_is_not_kept(ncbi_env, tmp_path: Path) -> 
     db = tmp_path / "t.db"
     outcome = run(["--source", "page", WORKED, "--db", str(db), "-q"])
     assert outcome.exit_code == 1
-    assert rows(db, "select count(*) from raw_records") == [(0,)]
+    assert select_rows(db, "select count(*) from raw_records") == [(0,)]
     [(pmid, stage, message)] = failures(db)
     assert (pmid, stage) == (WORKED, "parse")
     assert "not a PubMed abstract page" in message
@@ -223,10 +211,10 @@ def test_an_error_page_with_status_200_is_not_kept(ncbi_env, tmp_path: Path) -> 
 def test_a_wrong_refetch_keeps_the_good_raw_record(wrong_pages, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     assert run(["--xml", str(FIXTURES / "pubmed_xml" / f"{WORKED}.xml"), "--db", str(db), "-q"]).exit_code == 0
-    before = rows(db, "select source, content from raw_records")
+    before = select_rows(db, "select source, content from raw_records")
     outcome = run(["--source", "page", "--force", WORKED, "--db", str(db), "-q"])
     assert outcome.exit_code == 1
-    assert rows(db, "select source, content from raw_records") == before
+    assert select_rows(db, "select source, content from raw_records") == before
     assert run(["--reprocess", "--db", str(db), "-q"]).exit_code == 0
 
 
@@ -245,6 +233,7 @@ def test_json_output_lists_the_stored_records_despite_a_failed_batch(ncbi_env, t
 # --- Ctrl-C -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_keeps_what_was_stored(ncbi_stub, tmp_path: Path) -> None:
     """A real process and a real SIGINT while the second batch waits for an answer."""
     ncbi_stub.fail_next(["ok", "hang"])

@@ -12,7 +12,7 @@ from ncbi_stub import EFETCH_HEAD, EFETCH_TAIL, NCBIStub
 
 from extractor import __version__
 from extractor.errors import FetchError, InvalidPMID, PMIDNotFound
-from extractor.fetch import (
+from extractor.ncbi.fetch import (
     DEFAULT_EUTILS_URL,
     DEFAULT_PAGE_URL,
     TOOL,
@@ -22,7 +22,7 @@ from extractor.fetch import (
     backoff_delay,
     describe_pmids,
 )
-from extractor.ratelimit import RateLimiter
+from extractor.ncbi.ratelimit import RateLimiter
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EMPTY_SET = EFETCH_HEAD + EFETCH_TAIL   # "<PubmedArticleSet>\n</PubmedArticleSet>" in NCBI's head

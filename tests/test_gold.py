@@ -1,4 +1,4 @@
-"""Reading gold JSONL (extractor/gold.py) with the hand-made files of tests/data."""
+"""Reading gold JSONL (extractor/evaluate/gold.py) with the hand-made files of tests/data."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractor.errors import ExtractorError
-from extractor.gold import GoldDoc, GoldFormatError, GoldSpan, load_gold, parse_gold_line
+from extractor.evaluate.gold import GoldDoc, GoldFormatError, GoldSpan, load_gold, parse_gold_line
 
 DATA = Path(__file__).resolve().parent / "data"
 NER = DATA / "gold_ner.jsonl"

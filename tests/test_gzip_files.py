@@ -13,15 +13,15 @@ from __future__ import annotations
 import gzip
 import io
 import shutil
-import sqlite3
 import zlib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import select_rows
 
 from extractor.cli import cli
-from extractor.pipeline import open_records_file
+from extractor.run.pipeline import open_records_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ROOT / "fixtures" / "baseline"
@@ -60,13 +60,6 @@ CUTS = {
 }
 
 
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
 
 def test_the_cuts_leave_a_spread_of_complete_records() -> None:
     """The cases below are worth having: none, some, most and all of the 60 records."""
@@ -76,6 +69,7 @@ def test_the_cuts_leave_a_spread_of_complete_records() -> None:
         "inside the trailer": 60, "inside the second member": 45}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cut", sorted(CUTS))
 def test_baseline_stores_every_record_before_the_cut_then_reads_the_next_file(
         tmp_path: Path, cut: str) -> None:
@@ -90,9 +84,9 @@ def test_baseline_stores_every_record_before_the_cut_then_reads_the_next_file(
         f"{NAME}: {expected} stored, 0 deleted, 0 failed; not read to its end",
         f"{NEXT}: 60 stored, 0 deleted, 0 failed",
         f"Error: {folder / NAME}: {CUT_SHORT}"])
-    assert rows(db, "select name, position, stored, done from files order by name") == [
+    assert select_rows(db, "select name, position, stored, done from files order by name") == [
         (NAME, expected, expected, 0), (NEXT, 60, 60, 1)]
-    assert rows(db, "select count(*) from articles") == [(expected + 60,)]
+    assert select_rows(db, "select count(*) from articles") == [(expected + 60,)]
 
 
 @pytest.mark.parametrize("cut", sorted(CUTS))
@@ -103,7 +97,7 @@ def test_xml_option_stores_every_record_before_the_cut(tmp_path: Path, cut: str)
     db = tmp_path / "t.db"
     result = CliRunner().invoke(cli, ["--xml", str(path), "--db", str(db), "-q", "-w", "1"])
     assert (result.exit_code, result.stderr.splitlines()) == (1, [f"Error: {path}: {CUT_SHORT}"])
-    assert rows(db, "select count(*) from articles") == [(expected,)]
+    assert select_rows(db, "select count(*) from articles") == [(expected,)]
 
 
 def test_a_file_of_two_members_is_read_whole(tmp_path: Path) -> None:
@@ -130,7 +124,7 @@ def test_garbage_after_a_member_is_named_after_the_records(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["--xml", str(path), "--db", str(db), "-q", "-w", "1"])
     assert (result.exit_code, result.stderr.splitlines()) == (
         1, [f"Error: {path}: not a complete gzip file: Not a gzipped file (b'PK')"])
-    assert rows(db, "select count(*) from articles") == [(60,)]
+    assert select_rows(db, "select count(*) from articles") == [(60,)]
 
 
 # --- the stream itself ---------------------------------------------------------------------------

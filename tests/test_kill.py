@@ -8,9 +8,10 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from conftest import clean_run, finish, served_pmids, start_extract, table_rows
 from ncbi_stub import NCBIStub
-from test_concurrency import clean_run, finish, served_pmids, start_extract, table_rows
 
 from extractor.cli import cli
 
@@ -45,6 +46,7 @@ def wait_for_a_record_in_progress(db_path: Path, at_least: int) -> int:
     raise AssertionError(f"the run stored fewer than {at_least} articles in {KILL_TIMEOUT:.0f} s")
 
 
+@pytest.mark.slow
 def test_a_killed_run_run_again_stores_what_a_clean_run_stores(ncbi_env: NCBIStub,
                                                               tmp_path: Path) -> None:
     pmids = served_pmids(ncbi_env)[:10]

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 import extractor
-from extractor import analysis, ner, sentences
 from extractor.extract import build_record, extract_findings
+from extractor.extract.patterns.numbers import NUMBER, parse_count
 from extractor.models import Article, Section
-from extractor.numbers import NUMBER, parse_count
-from extractor.tokens import tokenize
+from extractor.nlp import analysis, ner, sentences
+from extractor.nlp.tokens import tokenize
 
 PACKAGE = str(Path(extractor.__file__).parent)
 SIZE = 5_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.matcher import Lexicon, usable_variant
-from extractor.tokens import token_words, tokenize
+from extractor.nlp.matcher import Lexicon, usable_variant
+from extractor.nlp.tokens import token_words, tokenize
 
 SMALL = Lexicon(
     {

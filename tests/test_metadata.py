@@ -20,7 +20,7 @@ import pytest
 from datasette.app import Datasette
 from sqlite_utils import Database
 
-from extractor import pipeline, serve, store
+from extractor import serve, store
 from extractor.extract import build_record
 from extractor.models import (
     Article,
@@ -30,6 +30,7 @@ from extractor.models import (
     ResponseCount,
     Section,
 )
+from extractor.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_FILES = [

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from extractor.extract import build_record
 from extractor.models import ArticleRecord, SampleSize
-from extractor.parse_xml import parse_article_xml
+from extractor.parse.pubmed_xml import parse_article_xml
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml" / "17638731.xml"
 RECORD = build_record(parse_article_xml(FIXTURE.read_bytes()))

@@ -12,10 +12,10 @@ from importlib import resources
 
 import pytest
 
-from extractor import ner
-from extractor.ner import find_entities
-from extractor.tokens import Span
-from extractor.tokens import tokenize as tokenize_text
+from extractor.nlp import ner
+from extractor.nlp.ner import find_entities
+from extractor.nlp.tokens import Span
+from extractor.nlp.tokens import tokenize as tokenize_text
 
 
 def tokenize(text: str) -> list[Span]:

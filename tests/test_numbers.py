@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from extractor.numbers import NUMBER, is_number_word, parse_count
+from extractor.extract.patterns.numbers import NUMBER, is_number_word, parse_count
 
 
 @pytest.mark.parametrize(

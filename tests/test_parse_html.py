@@ -9,8 +9,8 @@ import pytest
 
 from extractor.errors import ParseError
 from extractor.models import Article, Chemical, MeshHeading, Section
-from extractor.parse_html import parse_page_html
-from extractor.parse_xml import parse_article_xml
+from extractor.parse.pubmed_page import parse_page_html
+from extractor.parse.pubmed_xml import parse_article_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGES = FIXTURES / "pages"

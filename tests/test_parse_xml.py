@@ -13,7 +13,7 @@ from lxml import etree
 
 from extractor.errors import ParseError
 from extractor.models import Article, Chemical, MeshHeading, Section
-from extractor.parse_xml import (
+from extractor.parse.pubmed_xml import (
     inline_text,
     iter_efetch_records,
     parse_article,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.analysis import analyse
 from extractor.extract.pvalues import extract_p_values, parse_operator
 from extractor.extract.result import Extraction
 from extractor.models import Article, Doubt, PValue, Section
+from extractor.nlp.analysis import analyse
 
 
 def _article(text: str, label: str | None = "Results", title: str = "") -> Article:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.analysis import analyse
 from extractor.extract.responses import extract_response_counts
 from extractor.extract.result import Extraction
 from extractor.extract.sample_size import extract_sample_sizes
 from extractor.models import Article, ResponseCount, Section
+from extractor.nlp.analysis import analyse
 
 # A Methods sentence that gives the study size, for counts printed without their group.
 _METHODS = "A total of 1000 patients were randomized."

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extractor.extract import build_record, extract_findings
-from extractor.extract.roles import EVERY_ARM_BEFORE, only_background
+from extractor.extract.roles import _EVERY_ARM_BEFORE, only_background
 from extractor.models import Article, ArticleRecord, Section
-from extractor.parse_xml import parse_article_xml
+from extractor.parse.pubmed_xml import parse_article_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pubmed_xml"
 
@@ -143,7 +143,7 @@ def test_a_mesh_parent_folds_into_the_child_named_by_the_same_words() -> None:
     ],
 )
 def test_every_arm_before(before: str, every_arm: bool) -> None:
-    assert bool(EVERY_ARM_BEFORE.search(before)) is every_arm
+    assert bool(_EVERY_ARM_BEFORE.search(before)) is every_arm
 
 
 @pytest.mark.parametrize(

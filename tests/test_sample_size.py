@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.analysis import analyse, section_kind
 from extractor.extract.result import Extraction
 from extractor.extract.sample_size import extract_sample_sizes
 from extractor.models import Article, SampleSize, Section
+from extractor.nlp.analysis import analyse, section_kind
 
 
 def _article(*sections: tuple[str | None, str], title: str = "") -> Article:

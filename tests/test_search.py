@@ -6,7 +6,6 @@ PubMed's window of 9,999 ids per search is made small here (the stub's ``window`
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 from collections import Counter
@@ -15,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from conftest import run_cli, select_rows
 from ncbi_stub import NCBIStub
 
-from extractor import cli as cli_module
-from extractor import fetch, search
-from extractor.cli import cli
 from extractor.errors import FetchError
-from extractor.fetch import PubMedClient
-from extractor.ratelimit import RateLimiter
+from extractor.ncbi import fetch, search
+from extractor.ncbi.fetch import PubMedClient
+from extractor.ncbi.ratelimit import RateLimiter
+
+pytestmark = pytest.mark.usefixtures("fast_client")
 
 # Every fixture record the stub serves, newest (highest) PMID first.
 ALL = ['38914053', '38833988', '38513076', '38329942', '38048813', '37729413', '37424520',
@@ -39,13 +38,6 @@ def client_for(stub: NCBIStub, **kwargs: Any) -> PubMedClient:
                         backoff_cap=0.01, limiter=RateLimiter(1000), **kwargs)
 
 
-@pytest.fixture(autouse=True)
-def fast_client(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiny backoff and a loose limiter so retry tests take milliseconds, not seconds."""
-    monkeypatch.setattr(cli_module, "PubMedClient",
-                        functools.partial(PubMedClient, backoff_base=0.001, backoff_cap=0.01,
-                                          limiter=RateLimiter(1000)))
-
 
 def small_window(stub: NCBIStub, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
     """PubMed's 9,999 made ``size``, at the stub and in the client alike."""
@@ -53,17 +45,10 @@ def small_window(stub: NCBIStub, monkeypatch: pytest.MonkeyPatch, size: int) -> 
     monkeypatch.setattr(fetch, "PUBMED_WINDOW", size)
 
 
-def run(args: list[str], stdin: str | None = None) -> Result:
-    return CliRunner().invoke(cli, args, input=stdin, catch_exceptions=False)
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
 
 
 def stored(db: Path) -> list[str]:
-    return sorted((r[0] for r in rows(db, "select pmid from articles")), key=int, reverse=True)
+    return sorted((r[0] for r in select_rows(db, "select pmid from articles")), key=int, reverse=True)
 
 
 def searches(db: Path) -> list[dict[str, Any]]:
@@ -93,18 +78,18 @@ def efetched(stub: NCBIStub) -> list[str]:
 def test_a_search_stores_its_records_and_itself(ncbi_env: NCBIStub, tmp_path: Path, query: str,
                                                 expected: list[str]) -> None:
     db = tmp_path / "t.db"
-    result = run(["--query", query, "--db", str(db), "--quiet"])
+    result = run_cli(["--query", query, "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert stored(db) == expected
     assert sorted(efetched(ncbi_env)) == sorted(expected)     # each fetched once
     assert searches(db) == [{
         "id": 1, "query": query, "count": len(expected), "retrieved": len(expected),
         "max_records": None, "capped": 0, "slice_count": 1, "slices": "[]", "pmids": expected}]
-    assert rows(db, "select stage, message from failures") == []
+    assert select_rows(db, "select stage, message from failures") == []
 
 
 def test_a_search_says_what_it_found_and_prints_records(ncbi_env: NCBIStub, tmp_path: Path) -> None:
-    result = run(["--query", "efalizumab lupus", "--db", str(tmp_path / "t.db"), "--json"])
+    result = run_cli(["--query", "efalizumab lupus", "--db", str(tmp_path / "t.db"), "--json"])
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["pmid"] for line in result.stdout.splitlines()] == ["17638731"]
     assert result.stderr.splitlines()[0] == "1 record matches 'efalizumab lupus'"
@@ -114,7 +99,7 @@ def test_the_query_is_read_from_the_history_server_in_pages(
         ncbi_env: NCBIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "PAGE_SIZE", 4)
     db = tmp_path / "t.db"
-    result = run(["--query", "patients", "--db", str(db), "--quiet"])
+    result = run_cli(["--query", "patients", "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert searches(db)[0]["pmids"][:8] == PATIENTS and len(stored(db)) == 10
     pages = [(r.param("term"), r.param("retstart"), r.param("retmax"), r.param("usehistory"),
@@ -128,7 +113,7 @@ def test_query_file_holds_one_query_over_several_lines(ncbi_env: NCBIStub, tmp_p
     strategy = tmp_path / "strategy.txt"
     strategy.write_text("efalizumab[tiab]\n  AND lupus\n", encoding="utf-8")
     db = tmp_path / "t.db"
-    result = run(["--query-file", str(strategy), "--db", str(db), "--quiet"])
+    result = run_cli(["--query-file", str(strategy), "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert [s["query"] for s in searches(db)] == ["efalizumab[tiab] AND lupus"]
     assert stored(db) == ["17638731"]
@@ -136,7 +121,7 @@ def test_query_file_holds_one_query_over_several_lines(ncbi_env: NCBIStub, tmp_p
 
 def test_no_hits_is_said_and_stored_and_exits_0(ncbi_env: NCBIStub, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    result = run(["--query", "zzzqqq", "--db", str(db)])
+    result = run_cli(["--query", "zzzqqq", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert result.stderr.strip() == "no records match 'zzzqqq'"
     assert result.stdout == ""
@@ -158,7 +143,7 @@ def test_max_keeps_the_newest_records(ncbi_env: NCBIStub, tmp_path: Path,
                                       max_records: int, slices: int) -> None:
     small_window(ncbi_env, monkeypatch, window)
     db = tmp_path / "t.db"
-    result = run(["--query", "all[sb]", "--max", str(max_records), "--db", str(db), "--quiet"])
+    result = run_cli(["--query", "all[sb]", "--max", str(max_records), "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     newest = ALL[:max_records]
     assert stored(db) == newest
@@ -180,7 +165,7 @@ def test_dry_run_prints_the_count_and_stores_nothing(ncbi_env: NCBIStub, tmp_pat
                                                      args: list[str], expected: str) -> None:
     small_window(ncbi_env, monkeypatch, window)
     db = tmp_path / "t.db"
-    result = run(["--query", "all[sb]", "--dry-run", "--db", str(db), *args])
+    result = run_cli(["--query", "all[sb]", "--dry-run", "--db", str(db), *args])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == expected
     assert not db.exists()
@@ -190,7 +175,7 @@ def test_dry_run_prints_the_count_and_stores_nothing(ncbi_env: NCBIStub, tmp_pat
 
 def test_dry_run_as_json(ncbi_env: NCBIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     small_window(ncbi_env, monkeypatch, 5)
-    result = run(["--query", "all[sb]", "--dry-run", "--json", "--max", "12"])
+    result = run_cli(["--query", "all[sb]", "--dry-run", "--json", "--max", "12"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert (answer["query"], answer["count"], answer["would_fetch"], len(answer["slices"])) == (
@@ -200,12 +185,13 @@ def test_dry_run_as_json(ncbi_env: NCBIStub, tmp_path: Path, monkeypatch: pytest
 # --- more hits than PubMed serves per search --------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("window", [2, 5, 7, 28])
 def test_a_big_search_is_split_by_pmid_range_and_every_hit_fetched_once(
         ncbi_env: NCBIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int) -> None:
     small_window(ncbi_env, monkeypatch, window)
     db = tmp_path / "t.db"
-    result = run(["--query", "all[sb]", "--db", str(db), "--quiet"])
+    result = run_cli(["--query", "all[sb]", "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert stored(db) == ALL
     assert Counter(efetched(ncbi_env)) == Counter(ALL)      # every hit exactly once
@@ -226,7 +212,7 @@ def test_a_big_search_is_split_by_pmid_range_and_every_hit_fetched_once(
 
 def test_the_split_is_said(ncbi_env: NCBIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     small_window(ncbi_env, monkeypatch, 5)
-    result = run(["--query", "all[sb]", "--db", str(tmp_path / "t.db"), "--json"])
+    result = run_cli(["--query", "all[sb]", "--db", str(tmp_path / "t.db"), "--json"])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[0] == (
         "29 records match 'all[sb]'; more than PubMed's 5 per search: split into 9 slices by PMID range")
@@ -264,15 +250,15 @@ def test_split_slices_halves_pmid_ranges(monkeypatch: pytest.MonkeyPatch,
 
 def test_a_rerun_only_fetches_what_is_missing(ncbi_env: NCBIStub, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    assert run(["--query", "all[sb]", "--max", "3", "--db", str(db), "--quiet"]).exit_code == 0
+    assert run_cli(["--query", "all[sb]", "--max", "3", "--db", str(db), "--quiet"]).exit_code == 0
     assert sorted(efetched(ncbi_env)) == sorted(ALL[:3])
     before = len(ncbi_env.efetch_requests())
-    second = run(["--query", "all[sb]", "--db", str(db)])
+    second = run_cli(["--query", "all[sb]", "--db", str(db)])
     assert second.exit_code == 0, second.output
     again = [p for r in ncbi_env.efetch_requests()[before:] for p in r.ids]
     assert sorted(again) == sorted(ALL[3:])
     assert "3 already stored, not fetched again" in second.stderr
-    third = run(["--query", "all[sb]", "--db", str(db), "--quiet"])
+    third = run_cli(["--query", "all[sb]", "--db", str(db), "--quiet"])
     assert third.exit_code == 0
     assert len(efetched(ncbi_env)) == 29        # nothing more fetched
     assert [(s["id"], s["retrieved"], s["capped"]) for s in searches(db)] == [
@@ -281,10 +267,10 @@ def test_a_rerun_only_fetches_what_is_missing(ncbi_env: NCBIStub, tmp_path: Path
 
 def test_a_search_with_pmids_and_force(ncbi_env: NCBIStub, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    result = run(["17638731", "--query", "trial", "--db", str(db), "--quiet"])
+    result = run_cli(["17638731", "--query", "trial", "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert stored(db) == ["29768149", "28731372", "17638731"]
-    forced = run(["--query", "trial", "--force", "--db", str(db), "--quiet"])
+    forced = run_cli(["--query", "trial", "--force", "--db", str(db), "--quiet"])
     assert forced.exit_code == 0
     assert efetched(ncbi_env).count("29768149") == 2
 
@@ -297,11 +283,11 @@ def test_an_expired_history_set_is_one_line_and_stores_nothing(
     monkeypatch.setattr(search, "PAGE_SIZE", 4)
     ncbi_env.keep_history = False
     db = tmp_path / "t.db"
-    result = run(["--query", "patients", "--db", str(db)])
+    result = run_cli(["--query", "patients", "--db", str(db)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == (
         "Error: esearch failed (NCBI: Unable to obtain query #1) for query '#1'")
-    assert rows(db, "select count(*) from searches") == [(0,)]
+    assert select_rows(db, "select count(*) from searches") == [(0,)]
     assert ncbi_env.efetch_requests() == []
 
 
@@ -311,14 +297,14 @@ def test_an_expired_history_set_is_one_line_and_stores_nothing(
 ])
 def test_a_query_ncbi_refuses_is_one_line_naming_it(ncbi_env: NCBIStub, tmp_path: Path,
                                                     query: str, message: str) -> None:
-    result = run(["--query", query, "--db", str(tmp_path / "t.db")])
+    result = run_cli(["--query", query, "--db", str(tmp_path / "t.db")])
     assert result.exit_code == 1
     assert result.stderr.strip() == message
     assert len(ncbi_env.esearch_requests()) == 1      # NCBI's answer: not retried
 
 
 def test_dry_run_error_is_one_line(ncbi_env: NCBIStub, tmp_path: Path) -> None:
-    result = run(["--query", "AND", "--dry-run"])
+    result = run_cli(["--query", "AND", "--dry-run"])
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: search failed: esearch failed (HTTP 400: Empty term "
                                      "and query_key - nothing todo) for query 'AND'")
@@ -327,7 +313,7 @@ def test_dry_run_error_is_one_line(ncbi_env: NCBIStub, tmp_path: Path) -> None:
 def test_esearch_is_retried_like_efetch(ncbi_env: NCBIStub, tmp_path: Path) -> None:
     ncbi_env.fail_next([503, "html", 429, "truncated"])
     db = tmp_path / "t.db"
-    result = run(["--query", "efalizumab", "--db", str(db), "--quiet"])
+    result = run_cli(["--query", "efalizumab", "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     assert stored(db) == ["17638731"]
     assert [r.status for r in ncbi_env.esearch_requests()][:5] == [503, 200, 429, 200, 200]
@@ -377,20 +363,20 @@ def test_esearch_json_with_raw_control_characters_is_read() -> None:
     (["--query-file", "/nonexistent/q.txt"], "cannot read --query-file /nonexistent/q.txt"),
 ])
 def test_usage_errors(ncbi_env: NCBIStub, tmp_path: Path, args: list[str], message: str) -> None:
-    result = run([*args, "--db", str(tmp_path / "t.db")])
+    result = run_cli([*args, "--db", str(tmp_path / "t.db")])
     assert result.exit_code == 2
     assert message in result.stderr
     assert ncbi_env.requests == []
 
 
 def test_empty_query_file_is_a_usage_error(ncbi_env: NCBIStub, tmp_path: Path) -> None:
-    result = run(["--query-file", "-", "--db", str(tmp_path / "t.db")], stdin="\n  \n")
+    result = run_cli(["--query-file", "-", "--db", str(tmp_path / "t.db")], stdin="\n  \n")
     assert result.exit_code == 2
     assert "--query-file - holds no query" in result.stderr
 
 
 def test_help_shows_the_search_options() -> None:
-    result = run(["run", "--help"])
+    result = run_cli(["run", "--help"])
     assert result.exit_code == 0
     for text in ("--query TEXT", "--query-file FILE", "--max N", "--dry-run",
                  "extract --query 'efalizumab[tiab] AND lupus' --db trials.db"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.sentences import sentence_at, split_sentences
+from extractor.nlp.sentences import sentence_at, split_sentences
 
 
 def _sentences(text: str) -> list[str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from test_browser import serving
 
-from extractor import pipeline, serve, store
+from extractor import serve, store
+from extractor.run import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKED_XML = ROOT / "fixtures" / "pubmed_xml" / "17638731.xml"

@@ -22,8 +22,8 @@ import pytest
 
 from extractor.extract import build_record
 from extractor.models import Article
-from extractor.parse_html import parse_page_html
-from extractor.parse_xml import parse_article_xml, parse_efetch_records
+from extractor.parse.pubmed_page import parse_page_html
+from extractor.parse.pubmed_xml import parse_article_xml, parse_efetch_records
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EXPECTED = FIXTURES / "expected"

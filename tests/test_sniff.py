@@ -1,4 +1,4 @@
-"""Telling HTML pages from PubMed XML by their first bytes (extractor/sniff.py)."""
+"""Telling HTML pages from PubMed XML by their first bytes (extractor/parse/sniff.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.sniff import html_title, is_pubmed_xml
+from extractor.parse.sniff import html_title, is_pubmed_xml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -26,7 +26,7 @@ from extractor.models import (
     Section,
     reported_significance,
 )
-from extractor.parse_xml import parse_article_xml
+from extractor.parse.pubmed_xml import parse_article_xml
 from extractor.store import (
     ARTICLE_CHILD_TABLES,
     DEFAULT_LOCK_TIMEOUT,

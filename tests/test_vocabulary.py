@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.vocabulary import (
+from extractor.nlp.vocabulary import (
     disease_lexicon,
     disease_mesh_id,
     disease_records,
@@ -73,7 +73,7 @@ def test_every_repeat_of_a_name_is_matched() -> None:
 def test_vocabularies_load_without_importing_the_packages() -> None:
     # the packages' __init__ imports their finders (downloads, caches): only their data is read
     code = (
-        "import sys; from extractor.vocabulary import drug_lexicon, disease_lexicon; "
+        "import sys; from extractor.nlp.vocabulary import drug_lexicon, disease_lexicon; "
         "drug_lexicon(); disease_lexicon(); "
         "print(sorted(m for m in sys.modules if 'named_entity_recognition' in m))"
     )

@@ -14,7 +14,6 @@ import contextlib
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,8 +24,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import extract_command, select_rows, table_rows
 from lxml import etree
-from test_concurrency import extract_command, table_rows
 
 from extractor import store
 from extractor.cli import cli
@@ -136,16 +135,9 @@ def run_env(*paths: Path) -> dict[str, str]:
         filter(None, [str(ROOT), *map(str, paths), os.environ.get("PYTHONPATH")]))}
 
 
-def rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
 
 def stored_pmids(db_path: Path) -> set[str]:
-    return {pmid for (pmid,) in rows(db_path, "select pmid from articles")}
+    return {pmid for (pmid,) in select_rows(db_path, "select pmid from articles")}
 
 
 # --- kill -9 -----------------------------------------------------------------------------------
@@ -210,7 +202,7 @@ def assert_stopped_at_the_full_disk(stderr: str, db_path: Path, pmids: list[str]
     [line] = stderr.splitlines()
     stored = stored_pmids(db_path)
     assert 0 < len(stored) < len(pmids)
-    assert stored == set(pmids[:len(stored)]), rows(db_path, "select pmid, stage, message from failures")
+    assert stored == set(pmids[:len(stored)]), select_rows(db_path, "select pmid, stage, message from failures")
     # the record of the batch the disk filled on (the batch is undone), or the batch's COMMIT
     match = re.fullmatch(r"Error: cannot (?:save PMID (\d+)|store a batch of records): "
                          r"database or disk is full", line)

@@ -12,7 +12,6 @@ findings with each other.
 from __future__ import annotations
 
 from extractor import __version__
-from extractor.analysis import AnalysedArticle, Tagger, analyse, default_tagger
 from extractor.extract.arms import extract_arms, with_arm_sizes
 from extractor.extract.checks import run_checks
 from extractor.extract.conditions import extract_conditions
@@ -22,6 +21,7 @@ from extractor.extract.pvalues import extract_p_values
 from extractor.extract.responses import extract_response_counts
 from extractor.extract.sample_size import extract_sample_sizes
 from extractor.models import Article, ArticleRecord, Findings
+from extractor.nlp.analysis import AnalysedArticle, Tagger, analyse, default_tagger
 
 
 def run_extractors(analysed: AnalysedArticle) -> Findings:

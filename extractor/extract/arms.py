@@ -5,11 +5,11 @@ An arm is read from each sample size of role ``arm`` (``extract_sample_sizes``):
 the group named beside the count, by the first of these shapes that fits (each from a real
 abstract):
 
-- ``LABEL_BEFORE_N``: "randomly assigned to docetaxel (n = 40) or paclitaxel (n = 41)";
+- ``_LABEL_BEFORE_N``: "randomly assigned to docetaxel (n = 40) or paclitaxel (n = 41)";
 - ``LABEL_IN_BRACKET``: "2471 women (tamoxifen 1238, placebo 1233)", "(25 idoxifene, 22
   tamoxifen)";
-- ``LABEL_AFTER_TO``: "266 patients were randomly assigned to GT and 263 to paclitaxel";
-- ``GROUP_AFTER`` / ``GROUP_BEFORE``: "59 patients in the gefitinib group", "In the placebo
+- ``_LABEL_AFTER_TO``: "266 patients were randomly assigned to GT and 263 to paclitaxel";
+- ``_GROUP_AFTER`` / ``_GROUP_BEFORE``: "59 patients in the gefitinib group", "In the placebo
   group, 12 ...".
 
 The drugs of an arm are the studied drugs named in its label. A response count printed without
@@ -22,37 +22,37 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.analysis import AnalysedArticle
-from extractor.count_patterns import CONTEXT_WINDOW, match_after, search_before
+from extractor.extract.patterns.common import CONTEXT_WINDOW, match_after, search_before
 from extractor.extract.result import Extraction
 from extractor.models import Arm, Drug, ResponseCount, SampleSize
+from extractor.nlp.analysis import AnalysedArticle
 
 # The words of a label: a name, a dose or a code ("letrozole 2.5 mg", "E120", "non-IT").
 _LABEL = r"[A-Za-z0-9][\w/+.%-]*(?:\s+[\w/+.%-]+){0,5}?"
 # "assigned to docetaxel (n = 40)", "fulvestrant (250 mg ...; n = 313)": the label ends the text
 # before "(n =" and starts after the last allocation word or separator.
-LABEL_BEFORE_N = re.compile(
+_LABEL_BEFORE_N = re.compile(
     rf"(?:\bto\b|\bor\b|\band\b|\beither\b|\breceive\b|\bversus\b|\bvs\.?|\bwith\b|[,;:(])\s*"
     rf"(?:(?:receive|receiving|either|the)\s+)*(?P<label>{_LABEL})\s*[(\[][^()\[\]]{{0,80}}?"
     rf"\b[nN]\s*[=:]\s*$")
 # Inside a bracket that splits a count, the name before or after the part: "(tamoxifen 1238,
 # placebo 1233)", "(25 idoxifene, 22 tamoxifen)", "(HCT group 68 cases, ...)".
-LABEL_IN_BRACKET_BEFORE = re.compile(rf"[(\[,;]\s*(?P<label>{_LABEL})\s*[:=]?\s*$")
-LABEL_IN_BRACKET_AFTER = re.compile(
+_LABEL_IN_BRACKET_BEFORE = re.compile(rf"[(\[,;]\s*(?P<label>{_LABEL})\s*[:=]?\s*$")
+_LABEL_IN_BRACKET_AFTER = re.compile(
     r"^\s+(?P<label>(?!patients|women|men|participants|subjects|cases)[A-Za-z][\w/+.-]*"
     r"(?:\s+(?!and\b|or\b)[A-Za-z][\w/+.-]*){0,2}?)\s*[,;)\]]")
 # "... and 263 to paclitaxel", "107 to usual practice"
-LABEL_AFTER_TO = re.compile(
+_LABEL_AFTER_TO = re.compile(
     rf"^(?:\s+(?:patients|women|participants|subjects|men|children))?\s+(?:were\s+)?"
     rf"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\s+(?:receive\s+)?"
     rf"(?:the\s+)?(?P<label>{_LABEL})(?=\s*(?:[,;.)]|\band\b|\bor\b|\bgroup\b|\barm\b|$))")
 # "59 patients in the gefitinib group", "9 patients in the exercise group"
-GROUP_AFTER = re.compile(
+_GROUP_AFTER = re.compile(
     r"""^[^.;]{0,40}?\b(?:in|with|on|receiving|for)\s+(?:the\s+)?
         (?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+(?:group|arm|cohort)\b""",
     re.VERBOSE | re.IGNORECASE)
 # "In the placebo group, 12 ..."
-GROUP_BEFORE = re.compile(
+_GROUP_BEFORE = re.compile(
     r"""\b(?:in|for|among)\s+the\s+(?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+
         (?:group|arm|cohort)\s*,?\s*$""",
     re.VERBOSE | re.IGNORECASE)
@@ -62,10 +62,10 @@ _LABEL_NOISE = re.compile(r"^(?:the|a|an)\s+|\s+(?:group|arm|cohort|groups|arms)
 def group_named_beside(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
     """The group a count of one sentence (``text[start:end]`` in ``text[s0:s1]``) belongs to, as
     the sentence names it right after or right before the count; None when it names none."""
-    after = match_after(GROUP_AFTER, text, end, s1)
+    after = match_after(_GROUP_AFTER, text, end, s1)
     if after:
         return after.group("label")
-    before = search_before(GROUP_BEFORE, text, s0, start)
+    before = search_before(_GROUP_BEFORE, text, s0, start)
     return before.group("label") if before else None
 
 
@@ -73,10 +73,10 @@ def arm_label(text: str, s0: int, s1: int, start: int, end: int) -> str | None:
     """The label of the arm whose size is ``text[start:end]`` (see the module docstring)."""
     before, after = text[max(s0, start - 160):start], text[end:min(s1, end + CONTEXT_WINDOW)]
     in_bracket = before.rfind("(") > before.rfind(")")
-    candidates = [LABEL_BEFORE_N.search(before), GROUP_AFTER.match(after)]
+    candidates = [_LABEL_BEFORE_N.search(before), _GROUP_AFTER.match(after)]
     if in_bracket:
-        candidates += [LABEL_IN_BRACKET_BEFORE.search(before), LABEL_IN_BRACKET_AFTER.match(after)]
-    candidates += [LABEL_AFTER_TO.match(after), search_before(GROUP_BEFORE, text, s0, start)]
+        candidates += [_LABEL_IN_BRACKET_BEFORE.search(before), _LABEL_IN_BRACKET_AFTER.match(after)]
+    candidates += [_LABEL_AFTER_TO.match(after), search_before(_GROUP_BEFORE, text, s0, start)]
     for found in candidates:
         label = _clean(found.group("label")) if found is not None else ""
         if label and not _NOT_A_LABEL.fullmatch(label):

@@ -30,8 +30,16 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 
-from extractor.analysis import AnalysedArticle, AnalysedSection
+from extractor.extract.patterns.statistics import STATISTIC
 from extractor.extract.pvalues import PValuePlaces
+from extractor.extract.stats import (
+    Range,
+    centre_range,
+    overlaps,
+    p_range_from_interval,
+    p_range_from_statistic,
+    rounding_range,
+)
 from extractor.kinds import InputKind, Verdict
 from extractor.models import (
     ALPHA,
@@ -47,14 +55,7 @@ from extractor.models import (
     SampleSize,
     reported_significance,
 )
-from extractor.stats import (
-    Range,
-    centre_range,
-    overlaps,
-    p_range_from_interval,
-    p_range_from_statistic,
-    rounding_range,
-)
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection
 
 P_SLACK = 2.0                   # recomputed P from an interval: a factor either way
 CENTRE_SLACK = math.log(1.05)   # ratio estimate off its interval's log centre: 5 % allowed
@@ -64,16 +65,6 @@ _EPSILON = 1e-9
 _P_NUMBER = re.compile(
     r"(?P<mantissa>\d*\.\d+|\d+)(?:\s?[x\u00d7*]\s?10\^?\s?(?P<exponent>[-+]?\s?\d+)"
     r"|[eE](?P<e_exponent>[-+]?\d+))?")
-# "t(28) = 2.20", "F(2, 120) = 3.1", "chi2(1) = 4.2", "z = 2.4", "r(48) = .31", then its P.
-_STATISTIC = re.compile(
-    r"(?<![A-Za-z0-9])(?:"
-    r"(?P<t>t)\s?\(\s?(?P<t_df>\d+(?:\.\d+)?)\s?\)"
-    r"|(?P<F>F)\s?\(\s?(?P<f_df1>\d+)\s?,\s?(?P<f_df2>\d+(?:\.\d+)?)\s?\)"
-    r"|(?P<chi2>\u03c7\s?2|\u03c7\u00b2|chi2|chi-squared?|chi squared?|X2)\s?"
-    r"\(\s?(?P<chi2_df>\d+)(?:\s?,\s?[Nn]\s?=\s?\d+)?\s?\)"
-    r"|(?P<z>[zZ])"
-    r"|(?P<r>r)\s?\(\s?(?P<r_df>\d+)\s?\)"
-    r")\s?=\s?(?P<value>-?\d*\.?\d+)(?![\d.])")
 _TO_STATISTIC_P = re.compile(r"\s?[,;]\s?$")
 # Significance words before a P value, and what negates them.
 _SIGNIFICANCE = re.compile(r"\b(?P<prefix>in|non-?)?signific\w*", re.IGNORECASE)
@@ -247,7 +238,7 @@ def statistic_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> I
     """t, F, chi-square, z and r statistics followed by their P value."""
     places = PValuePlaces(p_values)
     for section in analysed.sections:
-        for match in _STATISTIC.finditer(section.text):
+        for match in STATISTIC.finditer(section.text):
             found = _statistic_p(section, match.end(), p_values, places)
             if found is None:
                 continue

@@ -1,9 +1,9 @@
 """Conditions of an article: MeSH disease names in the title and abstract, plus its MeSH headings.
 
-- Text: the MeSH disease vocabulary of ``extractor.vocabulary`` (longest match first, so
+- Text: the MeSH disease vocabulary of ``extractor.nlp.vocabulary`` (longest match first, so
   "discoid lupus erythematosus" is one mention and never "lupus"), abbreviations defined in
   the abstract ("discoid lupus erythematosus (DLE)", "levodopa-induced dyskinesia (LID)") or in
-  common use ("NSCLC", case-sensitive), names whose shape says "disease" (``DISEASE_SHAPE``:
+  common use ("NSCLC", case-sensitive), names whose shape says "disease" (``_DISEASE_SHAPE``:
   "Pendred syndrome", "C2 deficiency"), and the tagger's ``disease`` spans
   (``AnalysedSection.entities``), less bare abbreviations the article
   does not define with a disease long form ("CP"; "Hormone therapy (HT)") unless their
@@ -35,8 +35,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from extractor.abbreviations import is_bare_short_form, letters_in_order
-from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
 from extractor.extract.mentions import (
     SectionMatch,
     drop_undefined_short_forms,
@@ -54,8 +52,10 @@ from extractor.extract.roles import (
 )
 from extractor.kinds import ConditionRole
 from extractor.models import Condition, MeshHeading
-from extractor.tokens import token_words
-from extractor.vocabulary import (
+from extractor.nlp.abbreviations import is_bare_short_form, letters_in_order
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.nlp.tokens import token_words
+from extractor.nlp.vocabulary import (
     cased_variants,
     disease_key_by_mesh_id,
     disease_lexicon,
@@ -66,7 +66,7 @@ from extractor.vocabulary import (
 )
 
 # Names the vocabulary lacks but whose shape says "disease", each branch from a real sentence:
-DISEASE_SHAPE = re.compile(
+_DISEASE_SHAPE = re.compile(
     r"""
     (?<![\w-])
     (?:
@@ -91,7 +91,7 @@ def disease_shape_spans(text: str) -> list[EntitySpan]:
     """(start, end, "disease") for eponymous syndromes and "X deficiency" names."""
     return [
         (m.start(), m.end(), "disease")
-        for m in DISEASE_SHAPE.finditer(text)
+        for m in _DISEASE_SHAPE.finditer(text)
         if not _NOT_EPONYM.match(m.group())
     ]
 
@@ -190,7 +190,7 @@ def condition_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch
     """The condition mentions of the text, grouped by canonical key, in order of first
     appearance.
 
-    Candidates beyond the dictionary: name shapes (``DISEASE_SHAPE``) and the tagger's
+    Candidates beyond the dictionary: name shapes (``_DISEASE_SHAPE``) and the tagger's
     ``disease`` spans; dictionary matches win where they overlap.
     """
     sections = analysed.sections
@@ -410,7 +410,7 @@ def condition_role(sections: Sequence[AnalysedSection], group: Sequence[SectionM
     occurred"), else ``mentioned``."""
     if population:
         return "population"
-    if has_cue(sections, group, OUTCOME_CUE) > 0:
+    if has_cue(sections, group, _OUTCOME_CUE) > 0:
         return "outcome"
     return "mentioned"
 
@@ -418,7 +418,7 @@ def condition_role(sections: Sequence[AnalysedSection], group: Sequence[SectionM
 # A condition reported as what happened, each branch from a real sentence: "the incidence of
 # postoperative nausea and vomiting", "hypotension occurred in 12 patients", "adverse events
 # (headache, dizziness)", "developed delirium".
-OUTCOME_CUE = re.compile(
+_OUTCOME_CUE = re.compile(
     r"\b(?:incidence|occurrence|occurred|occurring|developed|experienced|adverse|side\s+effects?|"
     r"complications?|events?|rates?\s+of|risk\s+of|episodes?\s+of|frequency\s+of|severity\s+of|"
     r"symptoms?|toxicit\w+|reported)\b", re.IGNORECASE)

@@ -1,9 +1,9 @@
 """Drugs named in an article: dictionary matches in the title and abstract, plus its chemical list.
 
-- Text: the drug vocabulary of ``extractor.vocabulary`` (DrugBank/MeSH names and synonyms,
+- Text: the drug vocabulary of ``extractor.nlp.vocabulary`` (DrugBank/MeSH names and synonyms,
   with the project's stop lists and extra chemicals), abbreviations defined in the abstract
   ("methotrexate (MTX)" makes every later "MTX" a methotrexate mention) or in common use
-  ("AZT", case-sensitive), names whose shape says "chemical" (``CHEMICAL_SHAPE``: compound
+  ("AZT", case-sensitive), names whose shape says "chemical" (``_CHEMICAL_SHAPE``: compound
   codes such as "LY274614", drug-stem words such as "flestolol", element symbols), and the
   tagger's ``chemical`` spans (``AnalysedSection.entities``). A dictionary match wins over a
   shape or tagger span that crosses its edge; a longer span around it wins over it ("nicotine
@@ -28,10 +28,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from extractor.abbreviations import short_form_after
-from extractor.analysis import AnalysedArticle, AnalysedSection, EntitySpan
-from extractor.count_patterns import sentence_has
 from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, mentions_of
+from extractor.extract.patterns.common import sentence_has
 from extractor.extract.result import Extraction, unread_doubts
 from extractor.extract.roles import (
     mention_features,
@@ -41,10 +39,12 @@ from extractor.extract.roles import (
 )
 from extractor.kinds import DrugRole
 from extractor.models import Drug
-from extractor.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
+from extractor.nlp.abbreviations import short_form_after
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.nlp.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
 
 # Names the vocabulary lacks but whose shape says "chemical", each branch from a real sentence:
-CHEMICAL_SHAPE = re.compile(
+_CHEMICAL_SHAPE = re.compile(
     r"""
     (?<![\w-])
     (?:
@@ -70,11 +70,11 @@ _SYMBOLS = re.compile(r"(?<![\w-])(?:Na|K|Ca|Cl|Li|Mg|Pb|Cs|Zn|Cu|Fe|Cd|Mn)(?![a
 
 # Trial registry numbers are never drugs, whatever a tagger says: "NCT02149199",
 # "ISRCTN12345678", "ACTRN12610000123456", "UMIN000012345", "EudraCT 2012-001234-56".
-REGISTRY_ID = re.compile(r"^(?:NCT\d{8}|ISRCTN\d+|ACTRN\d+|UMIN\d+|ChiCTR[\w-]+|DRKS\d+|\d{4}-\d{6}-\d{2})$")
+_REGISTRY_ID = re.compile(r"^(?:NCT\d{8}|ISRCTN\d+|ACTRN\d+|UMIN\d+|ChiCTR[\w-]+|DRKS\d+|\d{4}-\d{6}-\d{2})$")
 
 # Sentences that name sponsors and registrations, not treatments: "(Funded by AstraZeneca;
 # SYGMA 1 ClinicalTrials.gov number, NCT02149199.)", "Trial registration: ...".
-FUNDING_OR_REGISTRATION = re.compile(
+_FUNDING_OR_REGISTRATION = re.compile(
     r"\b(?:funded|sponsored|supported)\s+by\b|clinicaltrials\.gov|trial\s+registration"
     r"|registered\s+(?:at|with|in|under)\b|registration\s+(?:number|no)\b",
     re.IGNORECASE,
@@ -93,11 +93,11 @@ def drop_non_drug_spans(section: AnalysedSection, spans: list[EntitySpan],
     kept = []
     for start, end, label in spans:
         text = section.text[start:end]
-        if REGISTRY_ID.match(text) or _NOT_A_NAME.search(text):
+        if _REGISTRY_ID.match(text) or _NOT_A_NAME.search(text):
             continue
         if len(text) == 1 and text not in defined:
             continue
-        if sentence_has(FUNDING_OR_REGISTRATION, section.sentence_text(section.sentence_at(start))):
+        if sentence_has(_FUNDING_OR_REGISTRATION, section.sentence_text(section.sentence_at(start))):
             continue
         kept.append((start, end, label))
     return kept
@@ -122,7 +122,7 @@ def drug_short_forms(analysed: AnalysedArticle) -> frozenset[str]:
 
 def chemical_shape_spans(text: str) -> list[EntitySpan]:
     """(start, end, "chemical") for code names, drug-stem words and element symbols."""
-    spans = [(m.start(), m.end(), "chemical") for m in CHEMICAL_SHAPE.finditer(text)]
+    spans = [(m.start(), m.end(), "chemical") for m in _CHEMICAL_SHAPE.finditer(text)]
     spans.extend((m.start(), m.end(), "chemical") for m in _SYMBOLS.finditer(text))
     return spans
 
@@ -130,7 +130,7 @@ def chemical_shape_spans(text: str) -> list[EntitySpan]:
 def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
     """The drug mentions of the text, grouped by canonical key, in order of first appearance.
 
-    Candidates beyond the dictionary: name shapes (``CHEMICAL_SHAPE``) and the tagger's
+    Candidates beyond the dictionary: name shapes (``_CHEMICAL_SHAPE``) and the tagger's
     ``chemical`` spans; dictionary matches win where they overlap.
     """
     sections = analysed.sections

@@ -1,6 +1,6 @@
 """Article -> effect estimates: ``HR 0.72 (95% CI 0.61-0.85; P < .001)``.
 
-A named comparison measure (``effect_patterns``) with a value and an interval, in the title or
+A named comparison measure (``patterns.effects``) with a value and an interval, in the title or
 an abstract section. The interval is either labelled ("95% CI", "confidence interval") or in
 brackets right after the value ("odds ratio of 2.1 (1.3 to 3.4)"). More values of the same
 measure may follow in a list ("ORs were 1.5 (1.1-2.0) and 2.3 (1.4-3.8)").
@@ -18,8 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from extractor.analysis import AnalysedArticle, AnalysedSection
-from extractor.effect_patterns import (
+from extractor.extract.patterns.effects import (
     ABBREVIATED_MEASURES,
     ADJUSTED_ABBREVIATIONS,
     COMPARISON_RE,
@@ -31,6 +30,7 @@ from extractor.effect_patterns import (
 from extractor.extract.pvalues import PValuePlaces
 from extractor.kinds import EffectMeasure
 from extractor.models import RATIO_MEASURES, EffectEstimate, PValue
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection
 
 # What may stand between an estimate's upper bound and its own P value: "; P < .001)",
 # "), P = 0.02", ", p=0.01", " (P = .03)", "] L, p = 0.9" (a unit).

@@ -17,11 +17,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from extractor.abbreviations import is_bare_short_form
-from extractor.analysis import AnalysedSection, EntitySpan
-from extractor.matcher import Lexicon, LexiconMatch
 from extractor.models import Mention
-from extractor.tokens import Occupied
+from extractor.nlp.abbreviations import is_bare_short_form
+from extractor.nlp.analysis import AnalysedSection, EntitySpan
+from extractor.nlp.matcher import Lexicon, LexiconMatch
+from extractor.nlp.tokens import Occupied
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from extractor.analysis import AnalysedArticle, AnalysedSection
-from extractor.extract.result import Extraction, unread_doubts
-from extractor.kinds import DoubtCode, Operator
-from extractor.models import Doubt, PValue
-from extractor.patterns import (
+from extractor.extract.patterns.pvalues import (
     P_LIST_ITEM_RE,
     P_NOT_SIGNIFICANT_RE,
     P_VALUE_RE,
     SIGNIFICANCE_THRESHOLD_AFTER_RE,
     SIGNIFICANCE_THRESHOLD_BEFORE_RE,
 )
+from extractor.extract.result import Extraction, unread_doubts
+from extractor.kinds import DoubtCode, Operator
+from extractor.models import Doubt, PValue
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection
 
 FIELD: Literal["p_values"] = "p_values"
 

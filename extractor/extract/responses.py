@@ -48,13 +48,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
-from extractor.count_patterns import (
+from extractor.extract.arms import group_named_beside
+from extractor.extract.patterns.common import CONTEXT_WINDOW, match_after, search_before, words_regex
+from extractor.extract.patterns.counts import (
     AND_PAIR,
     ARM_AFTER_VS_PAIR,
     BARE_COUNT,
     COMPARED_PAIR,
-    CONTEXT_WINDOW,
     COUNT_SPLIT_BY_ARM,
     COUNT_THEN_OUTCOME_VERB,
     COUNT_THEN_RESPONSE_CATEGORY,
@@ -79,15 +79,12 @@ from extractor.count_patterns import (
     X_PCT,
     X_SLASH_Y,
     ZERO_WORD,
-    match_after,
-    search_before,
-    words_regex,
 )
-from extractor.extract.arms import group_named_beside
+from extractor.extract.patterns.numbers import NUMBER, parse_count
 from extractor.extract.result import Extraction, unread_doubts
 from extractor.models import Doubt, ResponseCount, SampleSize
-from extractor.numbers import NUMBER, parse_count
-from extractor.tokens import Occupied
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
+from extractor.nlp.tokens import Occupied
 
 _ZERO_RE = re.compile(rf"^{ZERO_WORD}$", re.IGNORECASE)
 # "(57/156; 36%)", "(7/142, 4.9%)": a percent printed right after the fraction.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Generic, NamedTuple, TypeVar
 
-from extractor.analysis import AnalysedArticle
 from extractor.kinds import DoubtField
 from extractor.models import Doubt
+from extractor.nlp.analysis import AnalysedArticle
 
 T = TypeVar("T")
 

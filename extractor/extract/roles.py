@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from extractor.analysis import AnalysedSection
-from extractor.count_patterns import sentence_has
 from extractor.extract.mentions import SectionMatch
+from extractor.extract.patterns.common import sentence_has
+from extractor.nlp.analysis import AnalysedSection
 
 # A word of the context: letters, digits and hyphens ("interleukin-6", "i.v").
 _WORD = re.compile(r"[A-Za-z][\w-]*")
@@ -77,34 +77,34 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:treatment|therapy|management|prevention)\s+of\b", re.IGNORECASE),
 }
 # Right after the name: a dose ("metformin 500 mg", "(2 mg/kg)"), a route or schedule.
-DOSE_AFTER = re.compile(
+_DOSE_AFTER = re.compile(
     r"^\s*[(\[]?\s*(?:\d[\d.,]*\s*(?:-|to)?\s*\d*[\d.,]*\s*(?:mg|g|µg|μg|ug|mcg|ng|ml|mL|iu|IU|"
     r"units?|U|mmol|mEq|%|mg/kg|µg/kg|mg/m2)\b|(?:orally|oral|intravenous\w*|i\.v\.|iv|"
     r"subcutaneous\w*|s\.c\.|intramuscular\w*|inhaled|topical\w*|intranasal\w*|daily|twice|once|"
     r"tablets?|capsules?|injection|infusion|spray|gel|cream|eye\s+drops?))", re.IGNORECASE)
 # Right before the name: a dose of it ("10 mg of dexamethasone", "500 mg metformin").
-DOSE_BEFORE = re.compile(
+_DOSE_BEFORE = re.compile(
     r"\d[\d.,]*\s*(?:mg|g|µg|μg|ug|mcg|ml|mL|iu|IU|units?|mmol|mg/kg|µg/kg|%)\s*(?:of\s+)?$",
     re.IGNORECASE)
 # Right after the name: the arm it names ("the dexmedetomidine group").
-GROUP_AFTER = re.compile(r"^\s*(?:\(\s*[nN]\s*=\s*\d+\s*\)\s*)?(?:group|arm|treatment|therapy|"
+_GROUP_AFTER = re.compile(r"^\s*(?:\(\s*[nN]\s*=\s*\d+\s*\)\s*)?(?:group|arm|treatment|therapy|"
                          r"regimen|users?|-treated|-based)\b", re.IGNORECASE)
 # Right before the name: it is given to every arm, whatever the arm ("general anaesthesia with
 # propofol and fentanyl", "premedicated with midazolam", "rescue paracetamol", "all patients
 # received aspirin and").
-EVERY_ARM_BEFORE = re.compile(
+_EVERY_ARM_BEFORE = re.compile(
     r"(?:\ban(?:a)?esthe\w*|\bpremedicat\w*|\binduc\w*|\bmaintain\w*|\bmaintenance|\brescue|"
     r"\bstandard|\busual|\bbackground|\bconcomitant|\ball\s+(?:the\s+)?(?:patients|participants|"
     r"subjects|groups)\s+(?:received|were\s+given|were\s+treated\s+with))"
     r"[^.;()]{0,40}?\b(?:with|using|by|of|received|given|treated\s+with)?\s*"
     r"(?:[\w-]+(?:\s+[\w-]+)?\s*(?:,|and)\s*){0,3}$", re.IGNORECASE)
 # Around the name: what is measured of it ("serum creatinine", "IL-6 levels", "levels of TNF").
-ANALYTE_BEFORE = re.compile(
+_ANALYTE_BEFORE = re.compile(
     r"\b(?:serum|plasma|blood|urinary|urine|fasting|salivary|circulating|cord|tissue|"
     r"intracellular|total|free|mean|baseline|(?:levels?|concentrations?|secretion|expression|"
     r"production|release|measurements?|excretion|clearance)\s+of(?:\s+the)?)\s*$",
     re.IGNORECASE)
-ANALYTE_AFTER = re.compile(
+_ANALYTE_AFTER = re.compile(
     r"^\s*(?:levels?|concentrations?|values?|secretion|expression|production|release|"
     r"clearance|excretion|sensitivity|resistance|tolerance|index|ratio|status|metabolism|"
     r"uptake|saturation|content|consumption|intake|turnover|/)\b", re.IGNORECASE)
@@ -140,12 +140,12 @@ def mention_features(sections: Sequence[AnalysedSection], group: Iterable[Sectio
         sentence, before, after = _context(section, match)
         flags = {f"section:{section.kind}", f"sentence:{section.sentence_at(match.start).kind}"}
         flags.update(sentence_cues(sentence))
-        for name, pattern, text in (("every_arm_before", EVERY_ARM_BEFORE, before),
-                                    ("dose_after", DOSE_AFTER, after),
-                                    ("dose_before", DOSE_BEFORE, before),
-                                    ("group_after", GROUP_AFTER, after),
-                                    ("analyte_before", ANALYTE_BEFORE, before),
-                                    ("analyte_after", ANALYTE_AFTER, after)):
+        for name, pattern, text in (("every_arm_before", _EVERY_ARM_BEFORE, before),
+                                    ("dose_after", _DOSE_AFTER, after),
+                                    ("dose_before", _DOSE_BEFORE, before),
+                                    ("group_after", _GROUP_AFTER, after),
+                                    ("analyte_before", _ANALYTE_BEFORE, before),
+                                    ("analyte_after", _ANALYTE_AFTER, after)):
             if pattern.search(text):
                 flags.add(name)
         words_before = _WORD.findall(before)

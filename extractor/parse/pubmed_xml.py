@@ -40,8 +40,8 @@ from lxml import etree
 from extractor.errors import ParseError
 from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
-from extractor.sniff import html_title
-from extractor.text import normalize_text, one_line
+from extractor.parse.sniff import html_title
+from extractor.parse.text import normalize_text, one_line
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 # Indentation between MathML tokens; a thin space inside <mml:mtext> is content and is kept.

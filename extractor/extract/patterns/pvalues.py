@@ -2,9 +2,9 @@
 
 Every piece is a verbose pattern string; the compiled patterns at the end combine them.
 Each branch carries a comment with the real abstract text that needed it. The counts helper
-keeps its own patterns in ``count_patterns.py``.
+keeps its own patterns in ``counts.py``.
 
-Text reaching these patterns went through ``extractor.text.map_chars`` (Unicode minus and
+Text reaching these patterns went through ``extractor.parse.text.map_chars`` (Unicode minus and
 dashes are ``-``, thin and no-break spaces are `` ``, middle dots are ``.``), but the pieces
 accept the raw look-alikes too, so a caller that skipped normalisation still gets a match.
 """

@@ -37,7 +37,7 @@ from bs4.element import (
 from extractor.errors import ParseError
 from extractor.ids import is_pmid
 from extractor.models import Article, Chemical, MeshHeading, Section
-from extractor.parse_xml import (
+from extractor.parse.pubmed_xml import (
     FIRST_YEAR,
     RETRACTED_TYPE,
     UNDERLINED,
@@ -45,8 +45,8 @@ from extractor.parse_xml import (
     render_sup,
     render_underline,
 )
-from extractor.sniff import is_pubmed_xml
-from extractor.text import normalize_text
+from extractor.parse.sniff import is_pubmed_xml
+from extractor.parse.text import normalize_text
 
 MESH_SEPARATOR = " / "   # "Lupus Erythematosus, Discoid / drug therapy*"
 MAJOR_MARK = "*"         # trailing star of a major topic: "Humans*"

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor import defaults, pipeline, store
+from extractor import defaults, store
 from extractor.errors import ExtractorError
-from extractor.work import Done, Workers
+from extractor.run import pipeline
+from extractor.run.work import Done, Workers
 
 BULK_SUFFIXES = (".xml.gz", ".xml")
 

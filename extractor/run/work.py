@@ -29,7 +29,7 @@ from extractor.errors import ExtractorError, ParseError
 from extractor.extract import build_record
 from extractor.kinds import PAGE_SOURCES, Stage
 from extractor.models import Article, ArticleRecord
-from extractor.parse_xml import parse_article_xml
+from extractor.parse.pubmed_xml import parse_article_xml
 
 CHUNK = 8          # records per task sent to a worker: amortises the hand-over
 IN_FLIGHT = 4      # chunks per worker handed out ahead of the results taken
@@ -67,7 +67,7 @@ class Done:
 def parse_item(item: Item) -> Article:
     """The ``Article`` of an item's bytes, by the parser of its source."""
     if item.source in PAGE_SOURCES:
-        from extractor.parse_html import parse_page_html  # BeautifulSoup: only for pages
+        from extractor.parse.pubmed_page import parse_page_html  # BeautifulSoup: only for pages
 
         return parse_page_html(item.raw, pmid=item.pmid)
     return parse_article_xml(item.raw)

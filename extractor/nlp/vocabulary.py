@@ -11,7 +11,7 @@ are never imported: they reach the network and write caches when imported):
   ``mesh_id``, ``mesh_tree``, ``name``).
 
 Each is loaded once, lazily, and cached (the records and the compiled lexicons also on disk,
-by ``extractor.compiled``, so a new process need not rebuild them); the files are found with
+by ``extractor.nlp.compiled``, so a new process need not rebuild them); the files are found with
 ``importlib.util.find_spec`` so that the packages themselves are never imported. The packages leave each canonical name
 out of its own variants ("nicotine", "dementia"); ``vocabulary_variants`` adds them, the
 uninverted MeSH forms ("pain, back" -> "back pain") and British spellings ("haemorrhage").
@@ -49,9 +49,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from extractor.compiled import compiled
 from extractor.errors import ExtractorError
-from extractor.matcher import Lexicon
+from extractor.nlp.compiled import compiled
+from extractor.nlp.matcher import Lexicon
 
 DRUG_PACKAGE = "drug_named_entity_recognition"
 DRUG_FILE = "drug_ner_dictionary.pkl.bz2"

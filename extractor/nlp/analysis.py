@@ -5,16 +5,16 @@ every extractor (``extract_*`` functions are pure functions of an ``AnalysedArti
 section (the title is section 0, then each abstract section, as ``Article.texts()`` lists them):
 
 - ``kind``: what the section reports, from its label: ``title``, ``background``, ``methods``,
-  ``results``, ``conclusion`` or ``other`` (label words in ``data/count_words.json``);
-- ``sentences``: every sentence (``extractor.sentences``), each with the kind of the heading
+  ``results``, ``conclusion`` or ``other`` (label words in ``data/section_labels.json``);
+- ``sentences``: every sentence (``extractor.nlp.sentences``), each with the kind of the heading
   it sits under (unlabelled abstracts print headings inline: "RESULTS: Thirteen patients ...",
   and such a heading is a sentence of its own, marked ``heading``) and its rank among the
   article's sentences;
-- ``tokens`` (``extractor.tokens``), read by the dictionary matcher and the tagger;
+- ``tokens`` (``extractor.nlp.tokens``), read by the dictionary matcher and the tagger;
 - ``abbreviations``: the short forms the section defines ("discoid lupus erythematosus (DLE)");
 - ``drug_matches`` / ``disease_matches``: the longest-first dictionary matches of the drug and
-  disease vocabularies (``extractor.vocabulary``);
-- ``entities``: the statistical tagger's chemical and disease spans (``extractor.ner``).
+  disease vocabularies (``extractor.nlp.vocabulary``);
+- ``entities``: the statistical tagger's chemical and disease spans (``extractor.nlp.ner``).
 
 An abnormally long article is read only in part: at most ``READ_LIMIT`` characters in all, title
 first, each section cut at a space (``read_length``). ``text`` is then the part read, a prefix of
@@ -27,18 +27,20 @@ vocabulary's key ("MTX" -> methotrexate), which every section's mentions use.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from typing import Literal
 
-from extractor.abbreviations import find_abbreviations
-from extractor.count_patterns import INLINE_HEADING, count_words
-from extractor.matcher import Lexicon, LexiconMatch
 from extractor.models import Article
-from extractor.sentences import sentence_index, split_sentences
-from extractor.tokens import Tokens, tokenize
-from extractor.vocabulary import disease_lexicon, drug_lexicon
+from extractor.nlp.abbreviations import find_abbreviations
+from extractor.nlp.matcher import Lexicon, LexiconMatch
+from extractor.nlp.sentences import sentence_index, split_sentences
+from extractor.nlp.tokens import Tokens, tokenize
+from extractor.nlp.vocabulary import disease_lexicon, drug_lexicon
 
 SectionKind = Literal["title", "background", "methods", "results", "conclusion", "other"]
 # (start, end, label) of a tagger span: label "chemical" or "disease".
@@ -49,6 +51,17 @@ Tagger = Callable[[str, Tokens], list[EntitySpan]]
 Definitions = Mapping[str, tuple[str, int, int]]
 
 _SECTION_WORDS = re.compile(r"[A-Za-z]+")
+# Headings printed inside a text: "RESULTS:", "RESEARCH DESIGN AND METHODS:".
+INLINE_HEADING = re.compile(r"^\s*(?P<label>[A-Z][A-Z/&, ]{2,}[A-Z])\s*:\s*$")
+
+
+@cache
+def section_labels() -> dict[str, list[str]]:
+    """The label words of each kind of section (``data/section_labels.json``)."""
+    raw = resources.files("extractor").joinpath("data/section_labels.json").read_text("utf-8")
+    return {key: value for key, value in json.loads(raw).items() if not key.startswith("_")}
+
+
 def section_kind(label: str) -> SectionKind:
     """``background``, ``methods``, ``results``, ``conclusion`` or ``other`` for a label."""
     words = [w.lower() for w in _SECTION_WORDS.findall(label)]
@@ -59,7 +72,7 @@ def section_kind(label: str) -> SectionKind:
         ("background", "background_labels"),
     )
     for kind, key in kinds:
-        names = count_words()[key]
+        names = section_labels()[key]
         if any(word in names for word in words):
             return kind
     return "other"
@@ -129,8 +142,8 @@ class AnalysedArticle:
 
 
 def default_tagger(text: str, tokens: Tokens) -> list[EntitySpan]:
-    """The packaged CRF tagger (``extractor.ner``), loaded on first use."""
-    from extractor.ner import find_entities
+    """The packaged CRF tagger (``extractor.nlp.ner``), loaded on first use."""
+    from extractor.nlp.ner import find_entities
 
     return find_entities(text, tokens)
 

@@ -37,16 +37,16 @@ from typing import TYPE_CHECKING, BinaryIO, cast
 
 from extractor import store
 from extractor.errors import ExtractorError, ParseError, PMIDNotFound
-from extractor.gzip_stream import GzipStream
 from extractor.ids import describe_pmids
 from extractor.kinds import Stage
-from extractor.parse_xml import iter_efetch_records, parse_efetch_records
-from extractor.work import Done, Item, run_items
+from extractor.parse.gzip_stream import GzipStream
+from extractor.parse.pubmed_xml import iter_efetch_records, parse_efetch_records
+from extractor.run.work import Done, Item, run_items
 
 if TYPE_CHECKING:   # fetching (requests) and searching are imported where used: an offline
     #                 run (--xml, --reprocess, baseline files) never loads them
-    from extractor import search
-    from extractor.fetch import PubMedClient
+    from extractor.ncbi import search
+    from extractor.ncbi.fetch import PubMedClient
 
 ProgressCallback = Callable[[int], object]
 WRITE_BATCH = 200       # results stored per transaction (one COMMIT)
@@ -358,7 +358,7 @@ def _unreadable(error: Exception) -> Exception:
 
 
 def _html_file_items(path: Path, result: RunResult) -> Iterator[Item]:
-    from extractor.parse_html import parse_page_html  # BeautifulSoup: only for pages
+    from extractor.parse.pubmed_page import parse_page_html  # BeautifulSoup: only for pages
 
     try:
         html = path.read_bytes()
@@ -404,7 +404,7 @@ def run_search(
     The search is stored before any record is fetched, so it is on record even when the run
     stops; errors reading it (FetchError, SearchError) are raised before anything is stored.
     """
-    from extractor import search
+    from extractor.ncbi import search
 
     found = search.find_pmids(client, plan)
     save_search(db, found)

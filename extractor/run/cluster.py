@@ -1,4 +1,4 @@
-"""``extract baseline --dask``: the per-file work of ``baseline.py`` on a Dask cluster.
+"""``extract baseline --dask``: the per-file work of ``run.baseline`` on a Dask cluster.
 
 One task per file. A task reads its file into a shard database of its own (in the shard
 directory, which every worker and this client must see: a shared file system), exactly as a
@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor import baseline, defaults, pipeline, store
+from extractor import defaults, store
 from extractor.errors import ExtractorError
-from extractor.work import Workers
+from extractor.run import baseline, pipeline
+from extractor.run.work import Workers
 
 LOCAL = "local"
 

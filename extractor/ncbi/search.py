@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extractor import fetch
 from extractor.errors import ExtractorError
-from extractor.fetch import PubMedClient
+from extractor.ncbi import fetch
+from extractor.ncbi.fetch import PubMedClient
 
 # PMIDs read per esearch request; None: the whole window (one request per part).
 PAGE_SIZE: int | None = None

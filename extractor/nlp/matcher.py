@@ -1,6 +1,6 @@
 """Longest-match dictionary matching of names on token boundaries.
 
-Matching (``Lexicon.find``): the text is cut into tokens (``extractor.tokens``), lower-cased,
+Matching (``Lexicon.find``): the text is cut into tokens (``extractor.nlp.tokens``), lower-cased,
 and a variant matches a run of tokens when its own tokens are the same, whatever the spacing
 between them ("interleukin-2" matches "interleukin -2", not "interleukin 2"). A match must not
 touch a letter or digit on either side, so "efalizumab-treated" and "(efalizumab)" hold
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from extractor.tokens import Tokens, token_words, tokenize
+from extractor.nlp.tokens import Tokens, token_words, tokenize
 
 # A variant that is only digits and punctuation ("1", "2.5") is never a name.
 _NO_LETTER = re.compile(r"^[^a-z]*$")

@@ -2,7 +2,7 @@
 
 ``parse_count`` turns one count as printed into an ``int`` (``none``/``no``/``nil``/``zero`` give
 0, as in the gold format); ``NUMBER`` is the regex piece (``re.VERBOSE``, use with IGNORECASE)
-that finds counts inside longer patterns (``count_patterns.py`` builds on it). Digits with a
+that finds counts inside longer patterns (``counts.py`` builds on it). Digits with a
 leading zero ("053", a trial's name) and numbers glued to a word or a hyphen ("T2345", "IL-10")
 are not counts. Number words are
 read with text2num, which refuses anything that is not a number (``text2num("a")`` raises), never

@@ -3,7 +3,7 @@
 Each gold document's title and abstract go through exactly the code ``extract`` runs
 (:func:`extractor.extract.extract_findings`), offline: the :class:`~extractor.models.Article`
 has the title as section 0 and the whole abstract as one unlabelled section 1, both passed
-through :func:`~extractor.text.map_chars` (one character for one, so offsets are unchanged).
+through :func:`~extractor.parse.text.map_chars` (one character for one, so offsets are unchanged).
 A PMID that is not 1-9 digits (or is null) is replaced by the placeholder ``"1"``.
 Predicted offsets are moved into gold ``TEXT`` (``title + " " + abstract``, or the abstract
 alone when the title is empty) by :func:`text_offset`.
@@ -65,12 +65,12 @@ from typing import Any, Literal
 
 from extractor import __version__
 from extractor.errors import ExtractorError
-from extractor.gold import MENTION_FIELDS, GoldDoc, GoldSpan
+from extractor.evaluate.gold import MENTION_FIELDS, GoldDoc, GoldSpan
 from extractor.ids import is_pmid
 from extractor.kinds import SPLITS
 from extractor.models import Article, Evidence, Findings, Mention, Section
-from extractor.sentences import sentence_at
-from extractor.text import map_chars
+from extractor.nlp.sentences import sentence_at
+from extractor.parse.text import map_chars
 
 ExtractFn = Callable[[Article], Findings]
 ProgressFn = Callable[[int], object]
@@ -580,7 +580,7 @@ def gold_drugs(strings: Iterable[str]) -> dict[str, str]:
     """identity -> name of the drugs the drug vocabulary finds in ``strings`` (no placebo: the
     vocabulary's stop list leaves it out)."""
     from extractor.extract.drugs import drug_display
-    from extractor.vocabulary import drug_lexicon
+    from extractor.nlp.vocabulary import drug_lexicon
 
     found: dict[str, str] = {}
     for string in strings:
@@ -614,7 +614,7 @@ def _score_studied_drugs(corpus: CorpusReport, score: HitScore, doc: GoldDoc,
 
 def gold_condition_ids(spans: Iterable[GoldSpan]) -> set[str]:
     """MeSH IDs of the disease names the vocabulary finds in the gold condition spans."""
-    from extractor.vocabulary import disease_lexicon, disease_mesh_id
+    from extractor.nlp.vocabulary import disease_lexicon, disease_mesh_id
 
     ids = set()
     for span in spans:
