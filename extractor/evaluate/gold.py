@@ -9,7 +9,11 @@ One JSON object per line::
 ``TEXT`` is ``title + " " + abstract`` when the title is non-empty, else ``abstract``; span
 offsets are 0-based, end-exclusive offsets into ``TEXT`` and ``TEXT[start:end] == text``.
 ``annotations`` holds only the keys a corpus annotates: an absent key is "not annotated", an
-empty list is "annotated, none here". Keys this module does not use are skipped, so users can
+empty list is "annotated, none here". A record may instead carry ``labels``: document-level
+labels the way a systematic reviewer extracts a trial (``reviewer.jsonl``: drugs, conditions,
+sample size, responses, P values, effect estimates, and ``<field>_optional`` items only one
+annotator gave), kept as given and scored by ``evaluate.reviewer``. Keys this module does not
+use are skipped, so users can
 bring their own file in the same format (``pmid``, ``split`` and ``title`` may be missing:
 they default to null, null and ""). Every malformed line raises :class:`GoldFormatError`
 naming ``file:line``.
@@ -73,6 +77,8 @@ class GoldDoc:
     # (label, text) of the abstract's sections when the record gives them and they make up
     # the abstract ("Label: text" joined by spaces); empty otherwise.
     sections: tuple[tuple[str, str], ...] = ()
+    # Document-level labels (``labels``), or None when the record has span annotations.
+    labels: Mapping[str, Any] | None = None
 
     @property
     def text(self) -> str:
@@ -123,9 +129,14 @@ def parse_gold_line(line: str, source: str = "<string>", number: int = 1) -> Gol
     title = _optional_str(record, "title", fail) or ""
     pmid = _optional_str(record, "pmid", fail)
     split = _optional_str(record, "split", fail)
+    labels = record.get("labels")
+    if labels is not None:
+        return GoldDoc(id=doc_id, pmid=pmid, corpus=corpus, split=split, title=title,
+                       abstract=abstract, labels=_labels(labels, doc_id, fail),
+                       sections=_sections(record.get("sections"), abstract))
     annotations = record.get("annotations")
     if not isinstance(annotations, dict):
-        raise fail(f"{doc_id}: 'annotations' must be an object")
+        raise fail(f"{doc_id}: 'annotations' (or document-level 'labels') must be an object")
 
     text = f"{title} {abstract}" if title else abstract
     parsed: dict[str, tuple[GoldSpan, ...]] = {}
@@ -149,6 +160,46 @@ def parse_gold_line(line: str, source: str = "<string>", number: int = 1) -> Gol
     return GoldDoc(id=doc_id, pmid=pmid, corpus=corpus, split=split, title=title,
                    abstract=abstract, annotations=parsed, strings=strings,
                    sections=_sections(record.get("sections"), abstract))
+
+
+# Document-level label keys and what each must hold (a list, or an integer or null).
+LABEL_LISTS = ("drugs", "conditions", "sample_size_alternatives", "responses", "p_values",
+               "effect_estimates")
+
+
+def _labels(value: Any, doc_id: str, fail: _Fail) -> dict[str, Any]:
+    """``labels`` checked for shape: every list key a list (``<key>_optional`` too), the sample
+    size an integer or null, each response a pair of integers, each P value an operator and a
+    number, each effect estimate three numbers."""
+    if not isinstance(value, dict):
+        raise fail(f"{doc_id}: 'labels' must be an object")
+    for key in LABEL_LISTS:
+        for name in (key, f"{key}_optional"):
+            if name in value and not isinstance(value[name], list):
+                raise fail(f"{doc_id}: labels.{name} must be a list")
+    size = value.get("sample_size")
+    if size is not None and not _is_int(size):
+        raise fail(f"{doc_id}: labels.sample_size must be an integer or null")
+    for name in ("responses", "responses_optional"):
+        for i, item in enumerate(value.get(name, [])):
+            if not (isinstance(item, dict) and _is_int(item.get("responders"))
+                    and _is_int(item.get("total"))):
+                raise fail(f"{doc_id}: labels.{name}[{i}] must have integer responders and total")
+    for name in ("p_values", "p_values_optional"):
+        for i, item in enumerate(value.get(name, [])):
+            if not (isinstance(item, dict) and isinstance(item.get("operator"), str)
+                    and _is_number(item.get("value"))):
+                raise fail(f"{doc_id}: labels.{name}[{i}] must have an operator and a value")
+    for name in ("effect_estimates", "effect_estimates_optional"):
+        for i, item in enumerate(value.get(name, [])):
+            if not (isinstance(item, dict)
+                    and all(_is_number(item.get(k)) for k in ("value", "ci_low", "ci_high"))):
+                raise fail(f"{doc_id}: labels.{name}[{i}] must have value, ci_low and ci_high")
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _sections(value: Any, abstract: str) -> tuple[tuple[str, str], ...]:

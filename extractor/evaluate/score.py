@@ -59,13 +59,15 @@ import math
 import re
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from extractor import __version__
 from extractor.errors import ExtractorError
 from extractor.evaluate.gold import MENTION_FIELDS, GoldDoc, GoldSpan
+from extractor.evaluate.reviewer import ReviewerError, ReviewerScore, score_record
 from extractor.ids import is_pmid
 from extractor.kinds import SPLITS
 from extractor.models import Article, Evidence, Findings, Mention, Section
@@ -375,6 +377,10 @@ class CorpusReport:
     documents: int = 0
     fields: dict[str, FieldScore] = field(default_factory=dict)
     errors: dict[str, list[ErrorExample]] = field(default_factory=dict)
+    # documents labelled at document level (``labels``), scored as a reviewer would
+    reviewer: ReviewerScore | None = None
+    # TEXT of each of those documents, to show an error in its sentence
+    texts: dict[str, str] = field(default_factory=dict)
 
     def add_error(self, field_name: str, example: ErrorExample) -> None:
         self.errors.setdefault(field_name, []).append(example)
@@ -433,6 +439,14 @@ def _split_label(splits: Iterable[str | None]) -> str:
 def score_document(corpus: CorpusReport, doc: GoldDoc, findings: Findings) -> None:
     """Add one document's counts and error examples to ``corpus``."""
     corpus.documents += 1
+    if doc.labels is not None:
+        if corpus.reviewer is None:
+            corpus.reviewer = ReviewerScore()
+        corpus.texts[doc.id] = doc.text
+        errors = len(corpus.reviewer.errors)
+        score_record(corpus.reviewer, doc.id, doc.labels, findings.model_dump(mode="json"))
+        corpus.reviewer.errors[errors:] = [_in_text(doc, e) for e in corpus.reviewer.errors[errors:]]
+        return
     predicted = predicted_spans(doc, findings)
     if any(key in doc.strings for key in TREATMENT_STRINGS):
         score = corpus.fields.setdefault("studied_drugs", HitScore())
@@ -455,6 +469,19 @@ def score_document(corpus: CorpusReport, doc: GoldDoc, findings: Findings) -> No
             score = corpus.fields.setdefault(name, HitScore())
             assert isinstance(score, HitScore)
             _score_hits(corpus, name, score, doc, gold, predicted[name])
+
+
+def _in_text(doc: GoldDoc, error: ReviewerError) -> ReviewerError:
+    """``error`` with its evidence moved into gold TEXT (section_index None): a prediction's
+    offsets through ``text_offset``, a label's text where it first occurs."""
+    text, section_index, start, end = error.evidence
+    if section_index is not None and start is not None and end is not None:
+        moved = text_offset(doc, section_index, start)
+        return replace(error, evidence=(text, None, moved, moved + (end - start)))
+    where = doc.text.find(text) if text else -1
+    if where >= 0:
+        return replace(error, evidence=(text, None, where, where + len(text)))
+    return error
 
 
 def _example(kind: ErrorKind, doc: GoldDoc, span: GoldSpan | Span | None,
@@ -717,12 +744,32 @@ def _field_rows(name: str, score: FieldScore) -> list[str]:
     return rows
 
 
+_REVIEWER_HEADER = f"{'field':<18}{'prec':>7}{'recall':>7}{'F1':>7}   tp/predicted/labelled"
+
+
+def _reviewer_rows(score: ReviewerScore) -> list[str]:
+    """The reviewer's figures: one line per field (as score_reviewer.py prints them)."""
+    lines = ["document-level labels, scored as a reviewer extracts a trial", _REVIEWER_HEADER,
+             "-" * len(_REVIEWER_HEADER)]
+    for name, counts in score.fields.items():
+        lines.append(f"{name:<18}{counts.precision:>7.3f}{counts.recall:>7.3f}{counts.f1:>7.3f}"
+                     f"   {counts.tp}/{counts.predicted}/{counts.gold}")
+    sizes = score.sample_size
+    lines.append(f"{'sample_size':<18}accuracy {sizes.accuracy:.3f} at coverage {sizes.coverage:.3f}"
+                 f" ({sizes.right} right of {sizes.answered} answered, {sizes.gold} labelled; "
+                 f"{sizes.answered_on_null} answered where none is labelled)")
+    return lines
+
+
 def render_table(report: Report) -> str:
     """One plain-text table per corpus (at most 100 columns wide)."""
     blocks = []
     for corpus in report.corpora.values():
-        lines = [f"{corpus.name}: split {corpus.split}, {corpus.documents} documents",
-                 _HEADER, "-" * len(_HEADER)]
+        lines = [f"{corpus.name}: split {corpus.split}, {corpus.documents} documents"]
+        if corpus.reviewer is not None:
+            lines.extend(_reviewer_rows(corpus.reviewer))
+        if corpus.fields:
+            lines.extend([_HEADER, "-" * len(_HEADER)])
         for name, score in corpus.fields.items():
             lines.extend(_field_rows(name, score))
         if any(isinstance(s, MentionScore) and not s.target for s in corpus.fields.values()):
@@ -738,7 +785,7 @@ _KIND_TITLES = {"false_positive": "false positives", "false_negative": "false ne
                 "boundary": "right place, wrong boundary or value"}
 
 
-def _context(example: ErrorExample, width: int = 100) -> list[str]:
+def _context(example: ErrorExample, width: int = 100, indent: str = "      ") -> list[str]:
     text = example.doc_text
     if example.start is None or example.end is None or not text:
         return []
@@ -746,14 +793,43 @@ def _context(example: ErrorExample, width: int = 100) -> list[str]:
     lo, hi = min(lo, example.start), max(hi, example.end)
     marked = (text[lo:example.start] + "[[" + text[example.start:example.end] + "]]"
               + text[example.end:hi])
-    return textwrap.wrap(" ".join(marked.split()), width=width, initial_indent="      ",
-                         subsequent_indent="      ")
+    return textwrap.wrap(" ".join(marked.split()), width=width, initial_indent=indent,
+                         subsequent_indent=indent)
+
+
+def _reviewer_errors(corpus: CorpusReport, score: ReviewerScore, n: int) -> list[str]:
+    """Per field, the false findings and the misses grouped by kind (most first, with their
+    counts), with up to ``n`` examples of each kind in their sentence."""
+    lines: list[str] = []
+    for name in (*score.fields, "sample_size"):
+        for false in (True, False):
+            errors = [e for e in score.errors if e.field == name and e.false is false]
+            if not errors:
+                continue
+            kinds = Counter(e.kind for e in errors)
+            title = "false findings" if false else "misses"
+            lines.append(f"{corpus.name} / {name}: {len(errors)} {title}: "
+                         + "; ".join(f"{kind} {count}" for kind, count in kinds.most_common()))
+            for kind, count in kinds.most_common():
+                shown = [e for e in errors if e.kind == kind][:n]
+                lines.append(f"  {kind} ({len(shown)} of {count})")
+                for error in shown:
+                    text, _, start, end = error.evidence
+                    lines.append(f"    {error.doc_id}  {error.value}")
+                    lines.extend(_context(ErrorExample("false_positive", error.doc_id, text, start,
+                                                       end, doc_text=corpus.texts.get(error.doc_id, "")),
+                                          indent="        "))
+            lines.append("")
+    return lines
 
 
 def render_errors(report: Report, n: int) -> str:
-    """Up to ``n`` false positives, false negatives and boundary misses per field, in context."""
+    """Up to ``n`` false positives, false negatives and boundary misses per field, in context
+    (for document-level labels: per kind of error, with the counts of every kind)."""
     lines: list[str] = []
     for corpus in report.corpora.values():
+        if corpus.reviewer is not None and n > 0:
+            lines.extend(_reviewer_errors(corpus, corpus.reviewer, n))
         for name in corpus.fields:
             examples = corpus.errors.get(name, [])
             for kind, title in _KIND_TITLES.items():
@@ -820,6 +896,8 @@ def report_to_json(report: Report, errors: int = 0) -> dict[str, Any]:
             "split": corpus.split, "documents": corpus.documents,
             "fields": {f: field_to_json(f, s) for f, s in corpus.fields.items()},
         }
+        if corpus.reviewer is not None:
+            entry["reviewer"] = reviewer_to_json(corpus.reviewer, errors)
         if errors > 0:
             entry["errors"] = {
                 f: {kind: [{"doc_id": e.doc_id, "text": e.text, "start": e.start,
@@ -831,3 +909,25 @@ def report_to_json(report: Report, errors: int = 0) -> dict[str, Any]:
     return {"corpora": corpora, "extractor_version": report.extractor_version,
             "seconds": round(report.seconds, 3),
             "extract_seconds": round(report.extract_seconds, 3)}
+
+
+def reviewer_to_json(score: ReviewerScore, errors: int = 0) -> dict[str, Any]:
+    """The reviewer's figures as score_reviewer.py writes them (``--json``), and the count of
+    every kind of error (with ``errors`` examples of each when ``errors`` > 0)."""
+    out: dict[str, Any] = {
+        name: {"p": round(c.precision, 4), "r": round(c.recall, 4), "f1": round(c.f1, 4),
+               "tp": c.tp, "pred": c.predicted, "gold": c.gold}
+        for name, c in score.fields.items()}
+    sizes = score.sample_size
+    out["sample_size"] = {"accuracy": round(sizes.accuracy, 4), "coverage": round(sizes.coverage, 4),
+                          "right": sizes.right, "answered": sizes.answered, "gold": sizes.gold,
+                          "answered_on_null": sizes.answered_on_null}
+    kinds: dict[str, dict[str, int]] = {}
+    for error in score.errors:
+        group = kinds.setdefault(f"{error.field} {'false' if error.false else 'missed'}", {})
+        group[error.kind] = group.get(error.kind, 0) + 1
+    out["error_kinds"] = kinds
+    if errors > 0:
+        out["errors"] = [{"field": e.field, "false": e.false, "kind": e.kind, "doc_id": e.doc_id,
+                          "value": e.value, "text": e.evidence[0]} for e in score.errors]
+    return out
