@@ -630,7 +630,7 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
     if n_errors:
         click.echo(ev.render_errors(report, n_errors))
     if json_path:
-        json_path.write_text(json.dumps(ev.report_to_json(report), indent=2) + "\n", encoding="utf-8")
+        json_path.write_text(json.dumps(ev.report_to_json(report, n_errors), indent=2) + "\n", encoding="utf-8")
         click.echo(f"report written to {json_path}", err=True)
 
 

@@ -106,9 +106,9 @@ def test_an_entity_is_matched_to_one_label_only() -> None:
 
 
 def test_extract_evaluate_scores_document_level_labels() -> None:
-    """The worked example, labelled by hand as the guidelines say. Its abstract comes as one
-    paragraph with inline labels ("Background: ... Observations: ..."), as reviewer.jsonl's do:
-    methotrexate, named only in the background, is read as studied."""
+    """The worked example, labelled by hand as the guidelines say: every field right. Its
+    abstract comes as one paragraph with inline labels ("Background: ... Observations: ..."), as
+    reviewer.jsonl's do: methotrexate, named only under "Background:", is not studied."""
     result = run_cli(["evaluate", str(DATA / "reviewer_worked.jsonl")])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -117,7 +117,7 @@ def test_extract_evaluate_scores_document_level_labels() -> None:
         "document-level labels, scored as a reviewer extracts a trial",
         "field                prec recall     F1   tp/predicted/labelled",
         "---------------------------------------------------------------",
-        "drugs               0.500  1.000  0.667   1/2/1",
+        "drugs               1.000  1.000  1.000   1/1/1",
         "conditions          1.000  1.000  1.000   1/1/1",
         "responses           1.000  1.000  1.000   1/1/1",
         "p_values            1.000  1.000  1.000   1/1/1",

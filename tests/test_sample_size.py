@@ -188,7 +188,7 @@ def test_empty_article_gives_empty_list() -> None:
     ("label", "kind"),
     [("METHODS", "methods"), ("Patients and methods", "methods"), ("RESULTS", "results"),
      ("CONCLUSIONS/INTERPRETATION", "conclusion"), ("Background", "background"),
-     ("AIMS/HYPOTHESIS", "background"), ("abstract", "other"), ("Observations", "other")],
+     ("AIMS/HYPOTHESIS", "background"), ("abstract", "other"), ("Observations", "results")],
 )
 def test_section_kind(label: str, kind: str) -> None:
     assert section_kind(label) == kind

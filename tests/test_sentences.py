@@ -151,6 +151,36 @@ def _sentences(text: str) -> list[str]:
             "Patients were stratified by HbA1c: below or above 8%.",
             ["Patients were stratified by HbA1c: below or above 8%."],
         ),
+        # Labels in ordinary case at a sentence's start, as abstracts flattened into one
+        # paragraph print them (Evidence Inference train abstracts): each is a sentence.
+        (
+            "files and XP-endo Finisher file (XPF) in association with 17% EDTA and sodium "
+            "hypochlorite solution. Material And Methods: A total of 68 extracted single-rooted "
+            "teeth were randomly divided into 4 experimental groups.",
+            [
+                "files and XP-endo Finisher file (XPF) in association with 17% EDTA and sodium "
+                "hypochlorite solution.",
+                "Material And Methods:",
+                "A total of 68 extracted single-rooted teeth were randomly divided into 4 "
+                "experimental groups.",
+            ],
+        ),
+        (
+            "Oral L-citrulline supplementation reduced the time take to complete a cycle "
+            "ergometer exercise trial. Trial Registration: Current Controlled Trials "
+            "UMIN000014278.",
+            [
+                "Oral L-citrulline supplementation reduced the time take to complete a cycle "
+                "ergometer exercise trial.",
+                "Trial Registration:",
+                "Current Controlled Trials UMIN000014278.",
+            ],
+        ),
+        # ... but not a word of no section label, nor one inside a sentence.
+        (
+            "Note: doses were halved. HIV: 12 patients. Outcomes were mixed, Results: none.",
+            ["Note: doses were halved.", "HIV: 12 patients.", "Outcomes were mixed, Results: none."],
+        ),
         # Question and exclamation marks; closing quote after the stop.
         (
             'Does it work? The trial was called "SAVE." It did!',

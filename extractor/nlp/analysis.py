@@ -51,8 +51,9 @@ Tagger = Callable[[str, Tokens], list[EntitySpan]]
 Definitions = Mapping[str, tuple[str, int, int]]
 
 _SECTION_WORDS = re.compile(r"[A-Za-z]+")
-# Headings printed inside a text: "RESULTS:", "RESEARCH DESIGN AND METHODS:".
-INLINE_HEADING = re.compile(r"^\s*(?P<label>[A-Z][A-Z/&, ]{2,}[A-Z])\s*:\s*$")
+# Headings printed inside a text, split out as sentences of their own by the sentence
+# splitter: "RESULTS:", "RESEARCH DESIGN AND METHODS:", "Methods and Findings:".
+INLINE_HEADING = re.compile(r"^\s*(?P<label>[A-Z][A-Za-z/&, ]{1,80}[A-Za-z])\s*:\s*$")
 
 
 @cache

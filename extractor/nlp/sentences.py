@@ -5,7 +5,8 @@ A rule-based splitter tuned for PubMed abstracts. A sentence ends at ``.``, ``!`
 the word before the full stop is an abbreviation (``et al.``, ``e.g.``, ``vs.``, ``Fig. 2``,
 ``approx.``, ``no. 3``, an initial ``J. Smith``) or the next word starts in lower case
 (``i.v. injection``). A full stop directly followed by a character (``0.5``, ``P < .05``,
-``i.v.``) never ends a sentence. A section label printed inside the text (``RESULTS:``)
+``i.v.``) never ends a sentence. A section label printed inside the text (``RESULTS:``, or
+``Results:`` at the start of a sentence, as abstracts flattened into one paragraph print them)
 starts a new sentence and is a sentence of its own.
 
 Pure functions, no dependencies; offsets follow the package convention (0-based,
@@ -77,7 +78,7 @@ _LABEL_WORDS = frozenset(
         "INTERPRETATION", "SIGNIFICANCE", "TRIAL", "REGISTRATION", "FUNDING", "MATERIALS",
         "SUMMARY", "ABSTRACT", "DISCUSSION", "LIMITATIONS", "IMPORTANCE", "EXPOSURE",
         "EXPOSURES", "PROCEDURE", "PROCEDURES", "IMPLICATIONS", "RATIONALE", "SEARCH",
-        "SELECTION", "EXTRACTION", "SYNTHESIS", "SOURCES",
+        "SELECTION", "EXTRACTION", "SYNTHESIS", "SOURCES", "OBSERVATIONS",
     }
 )
 
@@ -179,15 +180,52 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+# A section label in ordinary case at the start of a sentence, as abstracts flattened into one
+# paragraph print them: "Background: ... Methods and Findings: ... Trial registration: ...".
+_LEADING_LABEL = re.compile(
+    r"""
+    (?P<label>
+        [A-Z][a-z]+                        # Background
+        (?:(?:[ ]?[/&,][ ]?|[ ])[A-Za-z][a-z]+){0,4}   # and Findings, /Principal Findings
+    )
+    :(?=\s)
+    """,
+    re.VERBOSE,
+)
+
+
+# Words a label in ordinary case may hold besides label words: "Methods and Findings",
+# "Material And Methods", "Main Outcome Measures", "Methodology/Principal Findings".
+_LABEL_MODIFIERS = frozenset({"AND", "OF", "THE", "MAIN", "PRINCIPAL", "KEY", "STUDY",
+                              "MATERIAL", "MEASURE", "MEASURES", "PRIMARY", "SECONDARY",
+                              "METHODOLOGY", "CLINICAL", "RESEARCH", "NUMBER"})
+
+
+def _is_label(label: str) -> bool:
+    """A label holds one of the words of section labels (so "HIV:" or "Note:" is none)."""
+    return any(word.upper() in _LABEL_WORDS for word in re.split(r"[ /&,]+", label))
+
+
+def _is_leading_label(label: str) -> bool:
+    """A label in ordinary case is label words and their modifiers only ("Trial
+    registration", not "Outcomes were mixed")."""
+    words = [word.upper() for word in re.split(r"[ /&,]+", label) if word]
+    return _is_label(label) and all(w in _LABEL_WORDS or w in _LABEL_MODIFIERS for w in words)
+
+
 def _candidate_ends(text: str) -> list[int]:
     """Offsets just after each sentence end (after closing brackets), in order."""
     ends = [m.end() for m in _END.finditer(text) if _ends_sentence(text, m)]
     # A section label mid-text starts a new sentence: "...randomised METHODS: Patients ...".
     for label in _LABEL.finditer(text):
-        words = re.split(r"[ /&,]+", label.group("label"))
-        if any(word in _LABEL_WORDS for word in words):
+        if _is_label(label.group("label")):
             ends.append(label.start())  # the text before the label ends there
             ends.append(label.end())  # the label "RESULTS:" is a sentence of its own
+    # A label in ordinary case that starts a sentence is a sentence of its own too.
+    for start in (0, *ends):
+        leading = _LEADING_LABEL.match(text, _next_visible(text, start))
+        if leading is not None and _is_leading_label(leading.group("label")):
+            ends.append(leading.end())
     return sorted(set(ends))
 
 
