@@ -9,10 +9,16 @@ models with plain Python (``extractor.extract.roles.RoleModel``).
 - Drugs (``drug_role_model.json``): one instance per drug found in the text of an Evidence
   Inference TRAIN article; positive when the drug vocabulary finds it in the article's
   ``interventions_text`` or ``comparators_text`` (what the physicians wrote down as compared).
+  Every article is read twice, in its labelled sections and flattened into one paragraph
+  ("Background: ... Methods: ..."), so that the model knows both ways abstracts come.
 - Conditions (``condition_role_model.json``): one instance per condition found in the text of a
   PICO or C-TrO TRAIN abstract that annotates at least one condition; positive when
   ``extract evaluate`` would count it right as the population's condition (a mention overlaps
   a gold condition span, or its MeSH ID is that of a name inside one).
+
+Documents of ``--exclude`` (default ``GOLD/reviewer.jsonl``, whose abstracts come from Evidence
+Inference TRAIN and dev) are left out of training, matched by PMID and by ``source_id``
+("evidence_inference:PMC4236431"), so that the figures measured there stay held out.
 
 L2-regularised logistic regression; the regularisation is chosen by 5-fold cross-validation on
 TRAIN (grouped by article), and the threshold from the cross-validated probabilities: the
@@ -27,6 +33,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -53,24 +60,56 @@ SPLIT = "train"
 Instance = tuple[dict[str, float], int, str]   # features, label, document id
 
 
-def drug_instances(gold: Path) -> Iterator[Instance]:
+@dataclass(frozen=True)
+class Excluded:
+    """Documents never trained on: their ids (and the ``source_id`` they were drawn from) and
+    PMIDs."""
+
+    ids: frozenset[str] = frozenset()
+    pmids: frozenset[str] = frozenset()
+
+    def holds(self, doc: GoldDoc) -> bool:
+        return doc.id in self.ids or (doc.pmid is not None and doc.pmid in self.pmids)
+
+
+def read_excluded(path: Path | None) -> Excluded:
+    """The documents of a gold file such as reviewer.jsonl, by id, ``source_id`` and PMID."""
+    if path is None or not path.exists():
+        return Excluded()
+    ids: set[str] = set()
+    pmids: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        ids.update(str(record[key]) for key in ("id", "source_id") if record.get(key))
+        if record.get("pmid"):
+            pmids.add(str(record["pmid"]))
+    return Excluded(frozenset(ids), frozenset(pmids))
+
+
+def drug_instances(gold: Path, excluded: Excluded = Excluded()) -> Iterator[Instance]:
     for doc in read_gold(gold / "evidence_inference.jsonl"):
-        if doc.split != SPLIT:
+        if doc.split != SPLIT or excluded.holds(doc):
             continue
         wanted = gold_drugs(s for key in TREATMENT_STRINGS for s in doc.strings.get(key, ()))
-        analysed = analyse(build_article(doc))
-        groups = drug_mentions(analysed)
-        for key, group in groups.items():
-            name, identifier = drug_display(key, group[0].text)
-            label = int(drug_identity(name, identifier) in wanted)
-            yield drug_features(analysed.sections, key, groups), label, doc.id
+        # each abstract twice: in its labelled sections, and flattened into one paragraph with
+        # the labels printed inline ("Background: ... Methods: ..."), as PubMed's unstructured
+        # AbstractText and reviewer-style files give it (both copies in one fold)
+        for version in (doc, replace(doc, sections=())) if doc.sections else (doc,):
+            analysed = analyse(build_article(version))
+            groups = drug_mentions(analysed)
+            for key, group in groups.items():
+                name, identifier = drug_display(key, group[0].text)
+                label = int(drug_identity(name, identifier) in wanted)
+                yield drug_features(analysed.sections, key, groups), label, doc.id
 
 
-def condition_instances(gold: Path) -> Iterator[Instance]:
+def condition_instances(gold: Path, excluded: Excluded = Excluded()) -> Iterator[Instance]:
     for corpus in ("pico_breast_cancer.jsonl", "ctro.jsonl"):
         for doc in read_gold(gold / corpus):
             spans = doc.annotations.get("conditions")
-            if doc.split != SPLIT or not spans:
+            if doc.split != SPLIT or not spans or excluded.holds(doc):
                 continue
             yield from _condition_instances(doc, spans)
 
@@ -151,18 +190,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, required=True)
+    parser.add_argument("--exclude", type=Path, default=None,
+                        help="gold file whose documents are never trained on "
+                             "(default: GOLD/reviewer.jsonl)")
     parser.add_argument("--only", choices=["drug", "condition"])
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--recall", type=float, default=0.93,
                         help="cross-validated recall the drug threshold keeps")
     args = parser.parse_args()
+    excluded = read_excluded(args.exclude or args.gold / "reviewer.jsonl")
+    print(f"never trained on: {len(excluded.pmids)} documents of "
+          f"{args.exclude or args.gold / 'reviewer.jsonl'}")
     if args.only in (None, "drug"):
         print("drugs (evidence_inference.jsonl, TRAIN):")
-        model = train(list(drug_instances(args.gold)), args.min_count, args.recall)
+        model = train(list(drug_instances(args.gold, excluded)), args.min_count, args.recall)
         write("drug_role_model", model, "studied drug: given in an arm the trial compares")
     if args.only in (None, "condition"):
         print("conditions (pico_breast_cancer.jsonl, ctro.jsonl, TRAIN):")
-        model = train(list(condition_instances(args.gold)), args.min_count, None)
+        model = train(list(condition_instances(args.gold, excluded)), args.min_count, None)
         write("condition_role_model", model, "population condition: the participants' condition")
     return 0
 

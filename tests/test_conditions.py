@@ -6,12 +6,17 @@ import pytest
 from test_drugs import seed_article
 
 from extractor.extract.conditions import (
+    condition_display,
+    condition_mentions,
     disease_heading_key,
+    disease_shaped,
     disease_short_forms,
     extract_conditions,
     is_whole_word,
+    merge_short_forms,
+    names_another_thing,
 )
-from extractor.extract.mentions import drop_undefined_short_forms
+from extractor.extract.mentions import SectionMatch, drop_undefined_short_forms
 from extractor.models import Article, Condition, MeshHeading, Section
 from extractor.nlp.analysis import Tagger, analyse
 from extractor.nlp.tokens import Tokens
@@ -56,7 +61,7 @@ def test_the_one_condition_of_a_trial_is_its_population(label: str | None, sente
     assert [c.role for c in conditions if c.source == "text"] == ["population"]
 
 
-def condition_mentions(title: str) -> list[tuple[str, str]]:
+def title_mentions(title: str) -> list[tuple[str, str]]:
     conditions = conditions_of(Article(pmid="1", title=title))
     return sorted((m.text, c.name) for c in conditions for m in c.mentions)
 
@@ -89,7 +94,7 @@ def condition_mentions(title: str) -> list[tuple[str, str]]:
     ],
 )
 def test_condition_mentions(sentence: str, expected: list[tuple[str, str]]) -> None:
-    assert condition_mentions(sentence) == sorted(expected)
+    assert title_mentions(sentence) == sorted(expected)
 
 
 def test_mesh_headings_in_the_disease_tree_become_conditions() -> None:
@@ -299,3 +304,79 @@ def test_is_whole_word(text: str, start: int, end: int, expected: bool) -> None:
 def test_composite_of_coordinated_adjectives(sentence: str, tagged: str,
                                              expected: list[str]) -> None:
     assert finder_mentions(Article(pmid="1", title=sentence), tagged) == expected
+
+
+def _matches(*named: tuple[str, str]) -> dict[str, list[SectionMatch]]:
+    """Groups of one mention each, (key, text) in text order."""
+    return {key: [SectionMatch(1, "Methods", 10 * i, 10 * i + len(text), text, key)]
+            for i, (key, text) in enumerate(named)}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # "patients paced for sick sinus syndrome (SSS)": the abbreviation finder reads "sinus
+        # syndrome" as the long form, so "SSS" alone would be a condition of its own
+        ((("sick sinus syndrome", "sick sinus syndrome"), ("sss", "SSS")),
+         {"sick sinus syndrome": ["sick sinus syndrome", "SSS"]}),
+        # failure case: a one-word name is abbreviated by no short form of three letters
+        ((("stroke", "stroke"), ("sss", "SSS")), {"stroke": ["stroke"], "sss": ["SSS"]}),
+        # failure case: the name must come first
+        ((("sss", "SSS"), ("sick sinus syndrome", "sick sinus syndrome")),
+         {"sss": ["SSS"], "sick sinus syndrome": ["sick sinus syndrome"]}),
+        # failure case: the letters do not fit ("CP" of "sick sinus syndrome")
+        ((("sick sinus syndrome", "sick sinus syndrome"), ("cp", "CP")),
+         {"sick sinus syndrome": ["sick sinus syndrome"], "cp": ["CP"]}),
+    ],
+)
+def test_a_short_form_the_vocabulary_lacks_joins_the_name_it_abbreviates(
+        named: tuple[tuple[str, str], ...], expected: dict[str, list[str]]) -> None:
+    merged = merge_short_forms(_matches(*named))
+    assert {key: [m.text for m in group] for key, group in merged.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "shaped"),
+    [
+        # names the tagger found in PICO train abstracts that are the participants' condition
+        ("hip fracture", True),
+        ("cardiac dysfunction", True),
+        ("ovarian damage", True),
+        ("insomnia", True),
+        ("HIV disease", True),
+        # and what the tagger also marks: what people think, do or are, and measures
+        ("attitudes", False),
+        ("incentives", False),
+        ("obese", False),
+        ("bone turnover", False),
+        ("PWS", False),
+    ],
+)
+def test_a_name_the_vocabulary_lacks_must_look_like_a_disease(name: str, shaped: bool) -> None:
+    match = SectionMatch(1, "Methods", 0, len(name), name, name.lower())
+    assert disease_shaped(name.lower(), [match]) is shaped
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "other"),
+    [
+        # Evidence Inference train: names inside the name of a scale, programme or protein
+        ("Depression was rated with the Montgomery-Asberg Depression Rating Scale.",
+         "Depression", [False, True]),
+        ("Nurses provide diabetes education to outpatients.", "Diabetes Mellitus", [True]),
+        ("Levels of heat shock protein 27 rose.", "Shock", [True]),
+        # negated: the participants do not have it
+        ("Insulin sensitivity was measured in non-diabetic adults.", "Diabetes Mellitus", [True]),
+        # failure cases: the condition itself
+        ("Patients with diabetes were randomized.", "Diabetes Mellitus", [False]),
+        ("Shock occurred in two patients.", "Shock", [False]),
+    ],
+)
+def test_a_mention_inside_the_name_of_another_thing(text: str, name: str,
+                                                    other: list[bool]) -> None:
+    analysed = analyse(Article(pmid="1", sections=[Section(label="Methods", text=text)]),
+                       tagger=None)
+    groups = condition_mentions(analysed)
+    key = next(key for key, group in groups.items()
+               if condition_display(key, group[0].text)[0] == name)
+    assert [names_another_thing(analysed.sections, m) for m in groups[key]] == other

@@ -196,3 +196,36 @@ def test_registry_numbers_and_sponsors_are_not_drugs(
 ) -> None:
     section = analyse(Article(pmid="1", title=text), tagger=None).sections[0]
     assert drop_non_drug_spans(section, spans) == kept
+
+
+def regimen_mentions(text: str) -> list[tuple[str, str]]:
+    """(short form text, drug name) of the mentions of a regimen's short form."""
+    article = Article(pmid="1", sections=[Section(label="Methods", text=text)])
+    drugs = drugs_of(article)
+    return sorted((m.text, d.name) for d in drugs for m in d.mentions if m.text.isupper())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Evidence Inference train PMC4183415: a fixed-dose combination's short form is a
+        # mention of each of its drugs
+        ("Shops were randomized to receive reminders about dispensing artemether-lumefantrine "
+         "(AL). AL was dispensed to 80% of patients.",
+         [("AL", "Artemether"), ("AL", "Artemether"), ("AL", "Lumefantrine"),
+          ("AL", "Lumefantrine")]),
+        # Evidence Inference train PMC5506697: "combination" belongs to the regimen's name
+        ("We examined the efficacy of olanzapine/fluoxetine combination (OFC). OFC improved "
+         "quality of life.",
+         [("OFC", "Fluoxetine"), ("OFC", "Fluoxetine"), ("OFC", "Olanzapine"),
+          ("OFC", "Olanzapine")]),
+        # Evidence Inference train PMC4568196: an analyte, not a regimen
+        ("The following variables were assessed: total cholesterol (TC). TC fell.", []),
+        # Evidence Inference train PMC3259296: a test that uses a drug, not a regimen
+        ("We examined the response following the oral glucose tolerance test (OGTT). The OGTT "
+         "was repeated.", []),
+    ],
+)
+def test_short_form_of_a_regimen_names_its_drugs(text: str,
+                                                 expected: list[tuple[str, str]]) -> None:
+    assert regimen_mentions(text) == expected

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from extractor.extract import build_record, extract_findings
-from extractor.extract.roles import _EVERY_ARM_BEFORE, only_background
+from extractor.extract.roles import (
+    _EVERY_ARM_BEFORE,
+    _PARTICIPANTS_AFTER,
+    _PARTICIPANTS_BEFORE,
+    only_background,
+)
 from extractor.models import Article, ArticleRecord, Section
 from extractor.parse.pubmed_xml import parse_article_xml
 
@@ -144,6 +149,41 @@ def test_a_mesh_parent_folds_into_the_child_named_by_the_same_words() -> None:
 )
 def test_every_arm_before(before: str, every_arm: bool) -> None:
     assert bool(_EVERY_ARM_BEFORE.search(before)) is every_arm
+
+
+@pytest.mark.parametrize(
+    ("before", "participants"),
+    [
+        # PICO / C-TrO train: the text just before the participants' condition
+        ("A total of 120 women with ", True),
+        ("We enrolled patients with ", True),
+        ("in postmenopausal women at high risk of ", True),
+        ("in patients with a history of myocardial infarction and ", True),
+        ("Sixty patients suffering from ", True),
+        ("in adults undergoing elective ", True),
+        # failure cases: an event of the trial, or the name's own words ("patients with ... ")
+        ("the incidence of ", False),
+        ("Patients were followed for recurrence of ", False),
+        ("patients with no sign of disease. Treatment of ", False),
+    ],
+)
+def test_participants_before(before: str, participants: bool) -> None:
+    assert bool(_PARTICIPANTS_BEFORE.search(before)) is participants
+
+
+@pytest.mark.parametrize(
+    ("after", "participants"),
+    [
+        (" patients were randomized", True),   # "type 2 diabetic patients"
+        ("-infected adults", True),            # "HIV-infected adults"
+        (" survivors (n = 40)", True),         # "breast cancer survivors"
+        # failure cases: what happens to them, and words of another phrase
+        (" occurred in 12 patients", False),
+        (" and other patients", False),
+    ],
+)
+def test_participants_after(after: str, participants: bool) -> None:
+    assert bool(_PARTICIPANTS_AFTER.search(after)) is participants
 
 
 @pytest.mark.parametrize(

@@ -211,7 +211,30 @@ def condition_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch
     )
     groups = group_by_key(_extended(sections[m.section_index].text, m) for m in matches
                           if is_whole_word(sections[m.section_index].text, m.start, m.end))
-    return merge_parents(groups)
+    return merge_parents(merge_short_forms(groups))
+
+
+def merge_short_forms(groups: dict[str, list[SectionMatch]]) -> dict[str, list[SectionMatch]]:
+    """Fold a condition named only by a short form the vocabulary lacks into the condition whose
+    name it abbreviates: "patients paced for sick sinus syndrome (SSS)", where the definition
+    was read as "sinus syndrome" and every later "SSS" would be a condition of its own; "AD" of
+    "Alzheimer's disease". The name is the first of two or more words, among the conditions
+    before it, whose letters the short form takes in order from its first (``_letters_fit``)."""
+    records = disease_records()
+    merged = {key: list(group) for key, group in groups.items()}
+    names: list[tuple[str, str]] = []  # (key, lower-cased name of two or more words)
+    for key, group in groups.items():
+        short = group[0].text
+        if (key not in records and all(m.text == short for m in group)
+                and is_bare_short_form(short)):
+            into = next((k for k, name in names if k in merged and _letters_fit(short, name)),
+                        None)
+            if into is not None:
+                merged[into] = sorted([*merged[into], *merged.pop(key)],
+                                      key=lambda m: (m.section_index, m.start))
+                continue
+        names.extend((key, m.text.lower()) for m in group if " " in m.text)
+    return merged
 
 
 def merge_parents(groups: dict[str, list[SectionMatch]]) -> dict[str, list[SectionMatch]]:
@@ -273,12 +296,17 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
     # a condition named only in the background, with no participants or aim, is not theirs; one
     # named only among the results is what happened to them
     chance = {key: 0.0 if only_background(features[key], PARTICIPANT_CUES)
-              or only_results(features[key]) else model.probability(features[key])
+              or only_results(features[key]) or not disease_shaped(key, groups[key])
+              or all(names_another_thing(sections, m) for m in groups[key])
+              else model.probability(features[key])
               for key in groups}
     # Every trial has its participants' condition: when none reaches the threshold, the most
-    # likely one is taken (headings aside, which name it already).
+    # likely one is taken (headings aside, which name it already), never one the rules above
+    # ruled out (chance 0: "no failed inductions, infections or uterine hyperstimulation" of a
+    # cervical ripening trial, named only among the results).
     likeliest = max(chance, key=lambda key: chance[key], default=None)
-    if headings or any(p >= model.threshold for p in chance.values()):
+    if (headings or any(p >= model.threshold for p in chance.values())
+            or likeliest is None or chance[likeliest] == 0.0):
         likeliest = None
     conditions = [_condition(sections, key, group, headings.get(key),
                              chance[key] >= model.threshold or key == likeliest)
@@ -293,6 +321,45 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
         conditions.append(Condition(name=name, identifier=heading.ui, source="mesh_heading",
                                     role="population", studied=True))
     return Extraction(conditions, unread_doubts(analysed, "conditions"))
+
+
+# After a disease name, words that make it part of the name of another thing, each from a
+# real sentence: "heat shock protein 27", "a hypoxia-inducing mask", "the Diabetes Prevention
+# Program", "a diabetes education programme", "DPT/Hepatitis B vaccine completion",
+# "Alzheimer's Disease Assessment Scale", "the Asthma Control Questionnaire".
+_ANOTHER_THING_AFTER = re.compile(
+    r"^[\s-]*(?:(?:prevention\s+)?program(?:me)?s?|education|proteins?|inducing|vaccines?|"
+    r"vaccination|immuni[sz]ation|(?:\w+\s+)?(?:questionnaire|scale|score|index|inventory)s?)\b",
+    re.IGNORECASE)
+# Before it, a negation of the name: "non-diabetic patients", "in non-HIV-infected adults".
+_NEGATED_BEFORE = re.compile(r"\bnon-?\s*$", re.IGNORECASE)
+
+
+# The last word of a disease name: a disease noun or a disease suffix, each seen in a name
+# the vocabulary lacks that the tagger found: "hip fracture", "HIV disease", "ovarian damage",
+# "cardiac dysfunction", "insomnia", "axillary web syndrome", "microvascular disease".
+_DISEASE_HEAD = re.compile(
+    r"(?:disease|disorder|syndrome|cancer|carcinoma|tumou?r|neoplasm|infection|injury|injuries|"
+    r"failure|fracture|deficiency|insufficiency|dysfunction|lesion|damage|loss|pain|ulcer|ache|"
+    r"palsy|attack|arrest|stroke|"
+    r"\w{3,}(?:itis|osis|oma|pathy|emia|aemia|algia|ism|ia|iasis))(?:e?s)?$", re.IGNORECASE)
+
+
+def disease_shaped(key: str, group: Sequence[SectionMatch]) -> bool:
+    """A name of the vocabulary, or one shaped like a disease name (``_DISEASE_HEAD``). The
+    tagger also marks what people think or do and what is measured of them ("attitudes",
+    "incentives", "cognitions", "lifestyle", "bone turnover", "obese"), and short forms of other
+    things ("PWS" of a supplement): on PICO and C-TrO TRAIN, 8 of the 94 such names without a
+    disease's last word are the participants' condition, against 7 of the 42 with one."""
+    return key in disease_records() or bool(_DISEASE_HEAD.search(group[0].text.strip()))
+
+
+def names_another_thing(sections: Sequence[AnalysedSection], match: SectionMatch) -> bool:
+    """The mention is not the condition itself: it is negated ("non-diabetic patients") or part
+    of the name of a protein, programme, vaccine or scale (``_ANOTHER_THING_AFTER``)."""
+    text = sections[match.section_index].text
+    return bool(_NEGATED_BEFORE.search(text, max(0, match.start - 5), match.start)
+                or _ANOTHER_THING_AFTER.match(text[match.end:match.end + 40]))
 
 
 _MODIFIER_BEFORE = re.compile(r"(?P<word>[A-Za-z][\w-]*)\s+$")
@@ -379,9 +446,13 @@ def condition_features(sections: Sequence[AnalysedSection], key: str,
                        groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, float]:
     """The features the role model reads (``roles.mention_features`` of the condition's
     mentions, ``roles.relative_features`` among the article's conditions), plus whether the
-    vocabulary knows the condition."""
+    vocabulary knows the condition. Not its MeSH tree: the model learns from two corpora of
+    three diseases (PICO's breast cancer, whose targets are symptoms and side effects, and
+    C-TrO's glaucoma and type 2 diabetes), where the tree says which corpus a condition comes
+    from, not whose it is (trained with trees, "women with breast cancer" was no population's:
+    neoplasms weighed -1.5, eye diseases +2.0)."""
     record = disease_records().get(key, {})
-    features = mention_features(sections, groups[key], record.get("mesh_tree", []))
+    features = mention_features(sections, groups[key])
     features.update(relative_features(groups, key))
     features["known"] = float(bool(record))
     return features

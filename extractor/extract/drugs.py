@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from extractor.extract.mentions import SectionMatch, find_mentions, group_by_key, mentions_of
@@ -41,6 +42,7 @@ from extractor.kinds import DrugRole
 from extractor.models import Drug
 from extractor.nlp.abbreviations import short_form_after
 from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, EntitySpan
+from extractor.nlp.matcher import LexiconMatch
 from extractor.nlp.vocabulary import cased_variants, drug_lexicon, drug_records, word_set
 
 # Names the vocabulary lacks but whose shape says "chemical", each branch from a real sentence:
@@ -127,11 +129,58 @@ def chemical_shape_spans(text: str) -> list[EntitySpan]:
     return spans
 
 
+# Words a long form may hold besides its drug names for its short form to name those drugs:
+# connectors and doses of a combination or regimen ("artemether-lumefantrine (AL)",
+# "olanzapine/fluoxetine combination (OFC)", "Taurine combined with Ethanol (TA+ET)",
+# "ezetimibe/simvastatin 10/20 mg (ES10/20)", "gemcitabine plus placebo (GP)") and the route
+# of one drug ("intravenous immunoglobulin (IVIG)"). Any other word makes the long form name
+# something else: "total cholesterol (TC)", "creatine kinase (CK)", "oral glucose tolerance
+# test (OGTT)", "insulin-like growth factor (IGF)".
+_REGIMEN_WORDS = frozenset({
+    "and", "plus", "with", "combined", "combination", "fixed", "dose", "placebo",
+    "mg", "g", "kg", "m", "ug", "mcg", "ml", "l", "iu", "u", "units", "mmol",
+    "intravenous", "iv", "oral", "inhaled", "topical", "subcutaneous", "intramuscular",
+})
+_LONG_FORM_WORD = re.compile(r"[^\W\d_]+")
+
+
+def regimen_short_forms(analysed: AnalysedArticle) -> dict[str, tuple[str, ...]]:
+    """Short forms the article defines for a combination or regimen of drugs, with the keys of
+    the drugs their long form names: "sulfadoxine-pyrimethamine (SP)" -> (sulfadoxine,
+    pyrimethamine). Every later "SP" is then a mention of each ("SP was given to 16 patients"),
+    where it would be a name of its own that no vocabulary knows. Long forms that are one name
+    of the vocabulary are ``AnalysedArticle.drug_abbreviations`` already."""
+    lexicon = drug_lexicon()
+    regimens: dict[str, tuple[str, ...]] = {}
+    for section in analysed.sections:
+        for short, (long_form, _, _) in section.abbreviations.items():
+            if short in regimens or short in analysed.drug_abbreviations:
+                continue
+            names = lexicon.find(long_form)
+            if not names or lexicon.lookup(long_form) is not None:
+                continue
+            if all(word.lower() in _REGIMEN_WORDS
+                   for word in _LONG_FORM_WORD.findall(_between_names(long_form, names))):
+                regimens[short] = tuple(dict.fromkeys(name.key for name in names))
+    return regimens
+
+
+def _between_names(text: str, names: Sequence[LexiconMatch]) -> str:
+    """``text`` less the ``names`` found in it (in text order, not overlapping)."""
+    pieces, position = [], 0
+    for name in names:
+        pieces.append(text[position:name.start])
+        position = name.end
+    pieces.append(text[position:])
+    return " ".join(pieces)
+
+
 def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
     """The drug mentions of the text, grouped by canonical key, in order of first appearance.
 
     Candidates beyond the dictionary: name shapes (``_CHEMICAL_SHAPE``) and the tagger's
-    ``chemical`` spans; dictionary matches win where they overlap.
+    ``chemical`` spans; dictionary matches win where they overlap. A short form of a regimen
+    (``regimen_short_forms``) is a mention of each of its drugs.
     """
     sections = analysed.sections
     defined = drug_short_forms(analysed)
@@ -142,12 +191,27 @@ def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
         ], defined)
         for section in sections
     }
+    regimens = regimen_short_forms(analysed)
     matches = find_mentions(
         sections, drug_lexicon(), {s.index: s.drug_matches for s in sections},
-        {**cased_variants("drug_cased_variants.tsv"), **analysed.drug_abbreviations},
+        {**cased_variants("drug_cased_variants.tsv"), **analysed.drug_abbreviations,
+         **{short: _REGIMEN_KEY + short for short in regimens}},
         extra=extra,
     )
-    return group_by_key(matches)
+    return group_by_key(_regimen_drugs(matches, regimens))
+
+
+_REGIMEN_KEY = "regimen:"  # the key of a regimen's short form until it is read as its drugs
+
+
+def _regimen_drugs(matches: Sequence[SectionMatch], regimens: Mapping[str, Sequence[str]]
+                   ) -> list[SectionMatch]:
+    """``matches`` with each regimen short form read as one mention of each of its drugs."""
+    if not regimens:
+        return list(matches)
+    return [replace(match, key=key) if match.key.startswith(_REGIMEN_KEY) else match
+            for match in matches
+            for key in regimens.get(match.key.removeprefix(_REGIMEN_KEY), (match.key,))]
 
 
 def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:

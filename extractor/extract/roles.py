@@ -109,6 +109,24 @@ _ANALYTE_AFTER = re.compile(
     r"clearance|excretion|sensitivity|resistance|tolerance|index|ratio|status|metabolism|"
     r"uptake|saturation|content|consumption|intake|turnover|/)\b", re.IGNORECASE)
 
+# Right before the name: whose condition it is, the participants' ("patients with relapsing
+# multiple sclerosis", "in dogs with heatstroke", "patients with a history of myocardial
+# infarction (MI) and peripheral artery disease", "women at risk of breast cancer",
+# "patients undergoing cystectomy"), up to a few words of the name's own phrase between.
+_PARTICIPANTS_BEFORE = re.compile(
+    r"\b(?:patients|participants|subjects|women|men|children|adults|adolescents|individuals|"
+    r"infants|neonates|people|persons|volunteers|cases|smokers|dogs|cats|horses|rats|mice|pigs|"
+    r"population)\s+(?:with|who\s+(?:had|have)|suffering\s+from|diagnosed\s+with|affected\s+by|"
+    r"at\s+(?:high\s+)?risk\s+(?:of|for)|presenting\s+with|undergoing|having)\s+"
+    r"(?:[^\s.;:!?()\[\]]+\s+){0,6}?$",
+    re.IGNORECASE)
+# Right after the name: the people who have it ("type 2 diabetic patients", "asthma
+# patients", "HIV-infected adults", "in breast cancer survivors").
+_PARTICIPANTS_AFTER = re.compile(
+    r"^[\s-]*(?:infected\s+|positive\s+)?(?:patients|participants|subjects|women|men|children|"
+    r"adults|individuals|infants|people|persons|survivors|sufferers|population|cases)\b",
+    re.IGNORECASE)
+
 CONTEXT = 60  # characters of context read on either side of a mention
 
 
@@ -138,14 +156,19 @@ def mention_features(sections: Sequence[AnalysedSection], group: Iterable[Sectio
     for match in matches:
         section = sections[match.section_index]
         sentence, before, after = _context(section, match)
-        flags = {f"section:{section.kind}", f"sentence:{section.sentence_at(match.start).kind}"}
+        # the sentence's kind, as its section's or as a heading printed inside the text says
+        # ("Methods: ..." of an abstract flattened into one paragraph), not the section's: a
+        # flattened abstract is one section of kind "other"
+        flags = {f"sentence:{section.sentence_at(match.start).kind}"}
         flags.update(sentence_cues(sentence))
         for name, pattern, text in (("every_arm_before", _EVERY_ARM_BEFORE, before),
                                     ("dose_after", _DOSE_AFTER, after),
                                     ("dose_before", _DOSE_BEFORE, before),
                                     ("group_after", _GROUP_AFTER, after),
                                     ("analyte_before", _ANALYTE_BEFORE, before),
-                                    ("analyte_after", _ANALYTE_AFTER, after)):
+                                    ("analyte_after", _ANALYTE_AFTER, after),
+                                    ("participants_before", _PARTICIPANTS_BEFORE, before),
+                                    ("participants_after", _PARTICIPANTS_AFTER, after)):
             if pattern.search(text):
                 flags.add(name)
         words_before = _WORD.findall(before)
