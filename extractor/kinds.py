@@ -33,7 +33,11 @@ ConditionRole = Literal["population", "outcome", "mentioned"]
 DrugSource = Literal["text", "chemical_list"]
 ConditionSource = Literal["text", "mesh_heading"]
 
-EffectMeasure = Literal["OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "difference"]
+# "ratio": another ratio between groups (geometric mean ratio, treatment effect ratio);
+# "coefficient": a regression coefficient (beta, B); "other": a comparison whose scale is not
+# said (a treatment effect, a number needed to treat, a relative risk reduction).
+EffectMeasure = Literal["OR", "RR", "HR", "IRR", "RD", "MD", "SMD", "difference", "ratio",
+                        "coefficient", "other"]
 
 CheckKind = Literal["estimate_in_interval", "ratio_centre", "p_vs_interval", "p_vs_statistic",
                     "percent_vs_count", "responders_vs_total", "arms_vs_total", "words_vs_p"]
@@ -51,10 +55,12 @@ DoubtCode = Literal[
     "p_percentage",             # "P = 5%": value, the number printed
     "p_bare_zero",              # "P = 0": value 0
     "p_out_of_range",           # "P = 1.3": value, bound 1
-    "p_threshold",              # "P < .05 was considered significant": value, the level
     "p_not_significant",        # "P = NS": no number
     "sample_size_close_call",   # value, the runner-up total; bound, the total chosen
+    "sample_size_weak",         # the total chosen below THRESHOLD: value; bound, THRESHOLD
     "responders_exceed_total",  # "14 of 12": value, the responders; bound, their group
+    "count_without_group",      # no group size printed ("10 patients after CST"): value, the
+                                # responders; bound, the group a printed percent implies, or null
     "text_unread",              # value, characters read; bound, the section's length
 ]
 

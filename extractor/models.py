@@ -129,16 +129,22 @@ def reported_significance(operator: Operator, value: float) -> bool | None:
 
 
 class PValue(Evidence):
-    """``P = .002``: operator and value as written; ``sentence`` is the outcome sentence."""
+    """``P = .002``: operator and value as written; ``sentence`` is the outcome sentence.
+
+    ``threshold``: the significance level the methods state ("P < 0.05 was considered
+    significant"), printed as a P value and listed as one (a reviewer lists it), but no result:
+    it is no finding's P value, no check reads it, and it says nothing about significance.
+    """
 
     operator: Operator
     value: float = Field(ge=0, le=1)
     sentence: str
+    threshold: bool = False
 
     @property
     def significance(self) -> bool | None:
-        """``reported_significance`` of this P value."""
-        return reported_significance(self.operator, self.value)
+        """``reported_significance`` of this P value (None for a threshold)."""
+        return None if self.threshold else reported_significance(self.operator, self.value)
 
 
 class SampleSize(Evidence):
@@ -195,19 +201,23 @@ class Arm(Evidence):
     drugs: list[str] = Field(default_factory=list)
 
 
-RATIO_MEASURES = frozenset({"OR", "RR", "HR", "IRR"})
+# The measures that are ratios: positive, null at 1, read on the log scale.
+RATIO_MEASURES = frozenset({"OR", "RR", "HR", "IRR", "ratio"})
 
 
 class EffectEstimate(Evidence):
     """``HR 0.72 (95% CI 0.61-0.85; P < .001)``: a named comparison measure, its value and
     its interval (the evidence runs from the measure's name to the upper bound).
 
-    ``measure``: ``OR``, ``RR``, ``HR``, ``IRR`` (ratios), ``RD``, ``MD``, ``SMD`` or
-    ``difference``; ``adjusted`` for "aOR", "adjusted HR". ``level``: the interval's confidence
-    level in percent (95 when none is printed). ``decimals`` of each number as printed (what
-    the consistency checks round by). ``p_value``: the position, in ``p_values``, of the P
-    value printed with it, or null. ``comparison``: "A versus B" as the sentence names it, or
-    null.
+    ``measure``: ``OR``, ``RR``, ``HR``, ``IRR`` (ratios), ``RD``, ``MD``, ``SMD``,
+    ``difference``, ``ratio`` (another ratio between groups: a geometric mean ratio),
+    ``coefficient`` (a regression coefficient) or ``other`` (a comparison whose scale is not
+    said: a treatment effect, a number needed to treat); ``adjusted`` for "aOR", "adjusted HR";
+    ``on_log_scale`` for a ratio, whose checks read it on the log scale. ``level``: the
+    interval's confidence level in percent (95 when none is printed). ``decimals`` of each
+    number as printed (what the consistency checks round by). ``p_value``: the position, in
+    ``p_values``, of the P value printed with it, or null. ``comparison``: "A versus B" as the
+    sentence names it, or null.
     """
 
     measure: EffectMeasure
@@ -222,6 +232,12 @@ class EffectEstimate(Evidence):
     p_value: int | None = Field(default=None, ge=0)
     comparison: str | None = None
     sentence: str
+
+    @property
+    def on_log_scale(self) -> bool:
+        """A ratio (``RATIO_MEASURES``): positive, with its null at 1, its interval symmetric
+        on the log scale."""
+        return self.measure in RATIO_MEASURES
 
 
 class CheckInput(Evidence):

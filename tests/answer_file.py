@@ -56,6 +56,17 @@ def load() -> list[dict[str, Any]]:
             if line.strip()]
 
 
+def unseen(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sentences of texts the grammar was not written on (PICO and C-TrO test splits,
+    BC5CDR, pubmed_xml), labelled before the extractor was run on them (issue 17)."""
+    return [record for record in records if record.get("unseen")]
+
+
+def from_train(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first sentences, from the train splits the grammar was developed beside."""
+    return [record for record in records if not record.get("unseen")]
+
+
 def score(records: list[dict[str, Any]]) -> Score:
     result = Score()
     for record in records:

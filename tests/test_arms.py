@@ -95,8 +95,52 @@ def test_a_response_count_takes_the_size_of_the_arm_its_sentence_names() -> None
     ]
 
 
-def test_without_an_arm_of_that_name_the_group_size_stays_unknown() -> None:
+def test_without_an_arm_of_that_name_the_count_is_a_doubt() -> None:
     found = findings_of(("Methods", "A total of 1000 patients were randomized."),
                         ("Results", "Lymphoedema developed in 9 patients in the exercise group."))
+    assert found.response_counts == []
+    assert [(d.code, d.value, d.bound, d.text) for d in found.doubts
+            if d.field == "response_counts"] == [("count_without_group", 9, None, "9")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "arms"),
+    [
+        # reviewer PMC5976950 (EI train): two arms given their treatments with one verb
+        ("1161 patients received tranexamic acid and 1164 received placebo; the treatment groups "
+         "were well balanced at baseline.", [("tranexamic acid", 1161), ("placebo", 1164)]),
+        # PICO train: "were treated with" twice
+        ("Fifty patients were treated with docetaxel 60 mg/m2 and cisplatin 50 mg/m2, and 51 "
+         "patients were treated with docetaxel and epirubicin.", [("docetaxel 60 mg/m2", 50),
+                                                                 ("docetaxel", 51)]),
+        # EI train (veterinary): animals are participants too
+        ("Twenty-four dogs received carboplatin and 26 received mitoxantrone.",
+         [("carboplatin", 24), ("mitoxantrone", 26)]),
+        # failure case: one treatment, no second count given it
+        ("Thirteen patients received efalizumab.", []),
+    ],
+)
+def test_arms_given_their_treatments_side_by_side(sentence: str,
+                                                  arms: list[tuple[str | None, int]]) -> None:
+    found = findings_of(("Methods", sentence))
+    assert [(a.label, a.size) for a in found.arms] == arms
+
+
+def test_a_percent_count_takes_the_arm_whose_size_gives_its_percent() -> None:
+    # reviewer PMC4858101 (EI train): "2 (8%)" reads back to 25; the mitoxantrone arm is 26
+    methods = "Twenty-four dogs received carboplatin and 26 received mitoxantrone."
+    results = ("In the mitoxantrone group, there were 2 (8%) partial responses (PR) and 18 (69%) "
+               "dogs with stable disease (SD). In the carboplatin group, there were 3 PR (13%) and "
+               "13 (54%) dogs with SD.")
+    found = findings_of(("Methods", methods), ("Results", results))
     assert [(c.responders, c.total, c.total_source) for c in found.response_counts] == [
-        (9, None, "unknown")]
+        (2, 26, "arm"), (18, 26, "arm"), (3, 24, "arm"), (13, 24, "arm")]
+
+
+def test_two_counts_compared_take_the_two_arms_in_order() -> None:
+    # reviewer PMC5976950 (EI train): 9% and 11% fit both arms; the pair takes them in order
+    methods = "1161 patients received tranexamic acid and 1164 received placebo."
+    results = ("Fewer patients had serious adverse events after tranexamic acid than after "
+               "placebo by days 2 (379 [33%] patients vs 417 [36%] patients).")
+    found = findings_of(("Methods", methods), ("Results", results))
+    assert [(c.responders, c.total) for c in found.response_counts] == [(379, 1161), (417, 1164)]

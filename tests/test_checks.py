@@ -83,8 +83,53 @@ def test_percent_checks(text: str, expected: list[tuple[str, str]]) -> None:
     ("Effects differed, F(2, 204) = 2.585, P = .045.", [("p_vs_statistic", "decision_error")]),
     ("Effects differed, F(2, 120) = 3.1, P = .01.", [("p_vs_statistic", "discrepant")]),
     ("Rates differed, \u03c72(1) = 3.84, P = .05.", [("p_vs_statistic", "consistent")]),
+    # statcheck's test suite (tests/testthat/test-extract-*.R): the ways chi is spelt, a sample
+    # size with a thousands separator, corrected degrees of freedom; chi2(28) = 2.20 gives
+    # P = 1.000, so "p = .03" is a decision error each time
+    ("Both effects differed, chi2(28) = 2.20, p = .03.",
+     [("p_vs_statistic", "decision_error")]),
+    ("Both effects differed, x2(28) = 2.20, p = .03.",
+     [("p_vs_statistic", "decision_error")]),
+    ("Both effects differed, X2(28) = 2.20, p = .03.",
+     [("p_vs_statistic", "decision_error")]),
+    ("Both effects differed, chi_2(28) = 2.20, p = .03.",
+     [("p_vs_statistic", "decision_error")]),
+    ("Rates differed, chi2(1, N = 11,455) = 16.78, p <.001.", [("p_vs_statistic", "consistent")]),
+    ("Rates differed, chi2(1, n = 81) = 3.25, p = 0.07.", [("p_vs_statistic", "consistent")]),
+    # F(2.1, 28.1) = 2.20 gives P = 0.128: "p = .03" is a decision error
+    ("Effects differed, F(2.1, 28.1) = 2.20, p = .03.", [("p_vs_statistic", "decision_error")]),
+    ("Scores differed, t(28.1) = 2.20, p = .036.", [("p_vs_statistic", "consistent")]),
+    # a P in e-notation spaced around the "e" keeps its rounding: t(28) = 4.45 gives 1.245e-4,
+    # which 1.24e-4 covers; t(28) = 4.49 gives 1.117e-4, which it does not
+    ("Scores differed, t(28) = 4.45, p = 1.24 e -4.", [("p_vs_statistic", "consistent")]),
+    ("Scores differed, t(28) = 4.49, p = 1.24 e-4.", [("p_vs_statistic", "discrepant")]),
+    # "correlations" > 1 are misreadings, never checked (statcheck retrieves none)
+    ("The scores correlated, r(16) = 26.05, p = .10.", []),
+    ("The scores correlated, r(28) = .20, p = .03.", [("p_vs_statistic", "decision_error")]),
+    # no statistic: "2 x 2(3) = 4" is a design, "QError(16) = .26" a subscript ending in r
+    ("A 2 x 2(3) = 4 design was used, p = .03.", []),
+    ("QError(16) = .26, p = .10", []),
 ])
 def test_statistic_checks(text: str, expected: list[tuple[str, str]]) -> None:
+    assert verdicts(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # another ratio (a geometric mean ratio, evidence_inference train PMC4354432's form) is read
+    # on the log scale: its centre and its P
+    ("Cmax rose (GMR 1.09; 90% CI 1.01, 1.18; P = 0.06).",
+     [("estimate_in_interval", "consistent"), ("ratio_centre", "consistent"),
+      ("p_vs_interval", "consistent")]),
+    # a regression coefficient is read as a difference (evidence_inference train PMC5728271)
+    ("parents in the intervention group showed significant improvement in mental health compared "
+     "with the parents in the control group: B=3.62, 95% CI 2.01 to 5.18, p<0.001.",
+     [("estimate_in_interval", "consistent"), ("p_vs_interval", "consistent"),
+      ("words_vs_p", "consistent")]),
+    # a measure whose scale is not said (a treatment effect) gets no P check
+    ("severity (adjusted treatment effect 1.02, 95% CI 0.69\u20131.53, p = 0.905).",
+     [("estimate_in_interval", "consistent")]),
+])
+def test_checks_of_other_measures(text: str, expected: list[tuple[str, str]]) -> None:
     assert verdicts(text) == expected
 
 

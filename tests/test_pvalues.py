@@ -110,6 +110,11 @@ def _doubts(text: str) -> list[tuple[str, str]]:
         ("Variant rs12345 was associated with risk (P = 2 × 10^-5).", [("=", 2e-05, "P = 2 × 10^-5")]),
         ("Variant rs12345 was associated with risk (P = 2 x 10(-5)).", [("=", 2e-05, "P = 2 x 10(-5)")]),
         ("The locus reached genome-wide significance (P = 2.1e-5).", [("=", 2.1e-05, "P = 2.1e-5")]),
+        # spaced around the "e", as statcheck's test suite prints them (read as 1.23 and
+        # dropped as out of range before); a space before an "e" with no minus after it is a word
+        ("Scores differed, t(28) = 4.49, p = 1.23 e-4.", [("=", 0.000123, "p = 1.23 e-4")]),
+        ("Scores differed, t(28) = 4.49, p = 1.23 e -4.", [("=", 0.000123, "p = 1.23 e -4")]),
+        ("Pain fell in both arms (p = 0.05 each).", [("=", 0.05, "p = 0.05")]),
         ("The locus reached genome-wide significance (P < 10^-8).", [("<", 1e-08, "P < 10^-8")]),
         ("The locus reached genome-wide significance (P < 10\u207b\u2078).", [("<", 1e-08, "P < 10\u207b\u2078")]),
         # Middle dot (Lancet) and Unicode minus, when the text was not normalised.
@@ -293,11 +298,7 @@ def _doubts(text: str) -> list[tuple[str, str]]:
             "vs. 23.3 +/- 12.7; p = NS ).",
             [],
         ),
-        # A significance threshold is not a result.
-        ("A P value < 0.05 was considered statistically significant.", []),
-        ("Results with two-sided P values of.05 or less were statistically significant.", []),
-        ("Statistical significance was set at P < 0.05.", []),
-        # ... but a result near the word "considered" stays a result.
+        # A result near the word "considered" stays a result (no threshold; see below).
         (
             "HbA1c fell more with the add-on (P < 0.001) and was considered clinically relevant.",
             [("<", 0.001, "P < 0.001")],
@@ -306,6 +307,27 @@ def _doubts(text: str) -> list[tuple[str, str]]:
 )
 def test_extract_p_values(sentence: str, expected: list[tuple[str, float, str]]) -> None:
     assert _found(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "thresholds"),
+    [
+        # A significance level the methods state is listed as printed, marked as a threshold
+        # (a reviewer lists it as a P value; no check reads it, and it says nothing).
+        ("A P value < 0.05 was considered statistically significant.", [True]),
+        ("Results with two-sided P values of.05 or less were statistically significant.", [True]),
+        ("Statistical significance was set at P < 0.05.", [True]),
+        ("HbA1c fell more with the add-on (P < 0.001) and was considered clinically relevant.",
+         [False]),
+        ("Mortality fell (P = .03); P < .05 was considered significant.", [False, True]),
+    ],
+)
+def test_a_significance_threshold_is_a_p_value_marked_as_one(sentence: str,
+                                                             thresholds: list[bool]) -> None:
+    found, doubts = p_values_of(_article(sentence))
+    assert [p.threshold for p in found] == thresholds
+    assert all(p.significance is None for p in found if p.threshold)
+    assert doubts == []
 
 
 @pytest.mark.parametrize(
@@ -332,10 +354,6 @@ def test_extract_p_values(sentence: str, expected: list[tuple[str, float, str]])
             "6.4 (0.5) mm Hg, respectively (P = NS).",
             [("P value given as not significant, no number", "P = NS")],
         ),
-        ("A P value < 0.05 was considered statistically significant.",
-         [("significance threshold, not a result", "P value < 0.05")]),
-        ("Statistical significance was set at P < 0.05.",
-         [("significance threshold, not a result", "P < 0.05")]),
         # A bare zero: the digits after the point are lost ("P = 0."), never a P value of 0.
         ("Mortality fell in the treated group (P = 0.).",
          [("P value printed as 0, no significant digit", "P = 0")]),

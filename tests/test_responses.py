@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.extract.arms import extract_arms
 from extractor.extract.responses import extract_response_counts
 from extractor.extract.result import Extraction
 from extractor.extract.sample_size import extract_sample_sizes
@@ -20,7 +21,8 @@ _METHODS = "A total of 1000 patients were randomized."
 def counts_of(article: Article) -> Extraction[ResponseCount]:
     """The response counts of ``article``, given its sample sizes as ``extract`` does."""
     analysed = analyse(article, tagger=None)
-    return extract_response_counts(analysed, extract_sample_sizes(analysed).findings)
+    sizes = extract_sample_sizes(analysed).findings
+    return extract_response_counts(analysed, sizes, extract_arms(analysed, sizes, []).findings)
 
 
 def _article(*texts: str) -> Article:
@@ -35,6 +37,14 @@ def _counts(sentence: str) -> list[tuple[int, int, float | None, str]]:
 def _counts_with_study(sentence: str) -> list[tuple[int, int | None, str]]:
     found = counts_of(_article(_METHODS, sentence)).findings
     return [(c.responders, c.total, c.text) for c in found if c.section_index == 2]
+
+
+def _without_group(*texts: str) -> list[tuple[int, int | None, str]]:
+    """The counts of the last text kept as ``count_without_group`` doubts: (responders, the
+    group size a printed percent implies or None, evidence)."""
+    doubts = counts_of(_article(*texts)).doubts
+    return [(int(d.value or 0), None if d.bound is None else int(d.bound), d.text) for d in doubts
+            if d.code == "count_without_group" and d.section_index == len(texts)]
 
 
 def test_worked_example_efalizumab() -> None:
@@ -74,20 +84,41 @@ def test_worked_example_efalizumab() -> None:
          [(57, 156, 36.0, "57/156")]),
         ("pCR rates were 6.8 % (3/45) and 17.6 % (9/51) in TC and TEC groups.",
          [(3, 45, None, "3/45"), (9, 51, None, "9/51")]),
-        # x (p%): the group size read back from the percent
-        ("The number of patients with events was 17 (9.1%) with SB3 and 31 (17.1%) with TRZ.",
-         [(17, 187, 9.1, "17 (9.1%)"), (31, 181, 17.1, "31 (17.1%)")]),
-        ("Serious AEs occurred in six (15.8 %) patients receiving filgrastim.",
-         [(6, 38, 15.8, "six (15.8 %)")]),
-        ("PMPS was diagnosed in 11 patients (11%) of the pregabalin group.",
-         [(11, 100, 11.0, "11 patients (11%)")]),
-        ("Grade 3 neutropenia occurred in ten [3%] patients.", [(10, 333, 3.0, "ten [3%]")]),
-        ("Statistically fewer brimonidine-treated patients (9, 9.1%) had visual field progression.",
-         [(9, 99, 9.1, "9, 9.1%")]),
-        # p% (n = x), p% (x)
-        ("Breast cancer occurred in 1.5% (n = 46) in the placebo group.", [(46, 3067, 1.5, "46")]),
-        ("Serious adverse events occurred in 8.6% (14) of patients in the linagliptin group.",
-         [(14, 163, 8.6, "14")]),
+        # the group printed first, then the responders (EI train PMC2825665, PMC4019890)
+        ("Of the 129 AN1792-treated patients, 25 were classified in the phase 2a study as antibody "
+         "responders.", [(25, 129, None, "25")]),
+        # PICO train: the counts listed after "Of the 31 evaluable cases," share its group
+        ("Of the 31 evaluable cases, 1 achieved complete remission (CR), 9 achieved partial "
+         "remission (PR) and 11 had stable disease.",
+         [(1, 31, None, "1"), (9, 31, None, "9"), (11, 31, None, "11")]),
+        ("Sixty-six patients were screened and 19 enrolled of whom 14 received at least 3 doses of "
+         "the vaccine and thus evaluated for the primary immunologic endpoint.",
+         [(14, 19, None, "14")]),
+        ("Of the total of 48 patients who participated, 40 completed the trial [24 men (60%), mean "
+         "age, 21.0 ± 4.2 years; 16 women (40%), mean age, 20.1 ± 4.3 years].",
+         [(40, 48, None, "40")]),  # EI dev PMC4488565
+        # ... but not a group of things, and not an allocation (EI train PMC5791588, PMC3940644)
+        ("Of 15 serious AEs, none were considered vaccination-related; 1 led to study withdrawal "
+         "(premature labor, day 364; aP4 group).", []),
+        ("Of 696 referred people who were born in 1924, 328 were randomized to an intervention "
+         "group or a control group.", []),
+        # x of y and x/y of people who went through the trial are counts a reviewer pools (EI
+        # train PMC2887326, PMC5850960, PMC3682809)
+        ("Seventy-seven out of 91 enrolled patients completed the 24-week treatment course "
+         "(Hochu-ekki-to: n = 37, placebo: n = 40).", [(77, 91, None, "Seventy-seven out of 91")]),
+        ("11/18 patients completed treatments as per protocol.", [(11, 18, None, "11/18")]),
+        ("Retention rates were 85% (176 of 208) for control and 84% (163 of 195) for intervention "
+         "churches.", [(176, 208, None, "176 of 208"), (163, 195, None, "163 of 195")]),
+        # ... and people the word lists do not know (EI train PMC3425748, PMC3576519)
+        ("The control group, 121 out of 166 physicians, responded to the questionnaire, with an 83% "
+         "response rate, men forming 49%.", [(121, 166, None, "121 out of 166")]),
+        # failures: units that are no participants (EI train PMC2825665, PMC3474842, PMC520750)
+        ("Low but detectable, sustained anti-AN1792 titers were found in 17 of 19 samples obtained "
+         "from patients classified as antibody responders in the phase 2a study.", []),
+        ("During that time, influenza was confirmed as the cause of nine of the 23 ILI outbreaks "
+         "that occurred amongst the 16 ACFs.", []),
+        ("In 110/202 comparisons (54.4%) the p-value from MMRM was lower than that from "
+         "LOCF_ANCOVA.", []),
         # ... but in an allocation sentence "n =" is an arm's size and the percent a concentration
         ("Patients on latanoprost 0.005% monotherapy requiring additional IOP lowering were "
          "randomised to bimatoprost 0.03% (n = 131) or travoprost 0.004% (n = 135).", []),
@@ -95,22 +126,9 @@ def test_worked_example_efalizumab() -> None:
         ("Of the 135 centers that had expressed an interest in the trial, only 69 randomized at "
          "least one patient (35/68 in the Visited group, 34/67 in the Non-visited group).", []),
         # failures: notation that looks like a count and is not one
-        # a count with a percent that the rest of the sentence splits is a total, not an arm's
-        ("Twenty-nine (20.9 %) patients developed an axillary seroma: 9 (13.2 %) and 20 (28.2 %) "
-         "for groups A and B, respectively (p = 0.030).",
-         [(9, 68, 13.2, "9 (13.2 %)"), (20, 71, 28.2, "20 (28.2 %)")]),
-        ("In 11 patients, an SSI developed, 3 (5.8%) from the intervention and 8 (15.4%) from the "
-         "control procedure (p = 0.11).",
-         [(3, 52, 5.8, "3 (5.8%)"), (8, 52, 15.4, "8 (15.4%)")]),
-        # "group 1 and 40" is a group label and a count, not a range
-        ("ER status was negative in 58 cases (33%) in group 1 and 40 cases (65%) in group 2.",
-         [(58, 176, 33.0, "58 cases (33%)"), (40, 62, 65.0, "40 cases (65%)")]),
         # counts whose percents make up one whole group split the sample ...
         ("Records were extracted for 652 patients: 360 (55.2%) treated with palbociclib + AI and "
          "292 (44.8%) treated with palbociclib + fulvestrant.", []),
-        # ... unless the sentence compares them as an outcome
-        ("SLNs were affected in 22 cases (51.2%) in group A and 21 (48.8%) in group B (p=0.62).",
-         [(22, 43, 51.2, "22 cases (51.2%)"), (21, 43, 48.8, "21 (48.8%)")]),
         # failures: the sample described, not an outcome
         ("Forty-nine women (86%) provided follow-up data.", []),
         ("Thirty-five patients (25.0%) were clinical stage III or IV; 55 (38.7%) had axillary lymph "
@@ -149,9 +167,6 @@ def test_response_counts(sentence: str, expected: list[tuple[int, int, float | N
          [(9, None, "9"), (2, None, "2")]),
         ("There were 93 deaths in the exemestane group and 106 in the tamoxifen group.",
          [(93, None, "93"), (106, None, "106")]),
-        ("Of the 31 evaluable cases, 1 achieved complete remission (CR), 9 achieved partial "
-         "remission (PR) and 11 had stable disease.",
-         [(1, None, "1"), (9, None, "9"), (11, None, "11")]),
         ("There were 1 CR, 5 PR, 19 SD, and 9 PD in control group.",
          [(1, None, "1"), (5, None, "5"), (19, None, "19"), (9, None, "9")]),
         ("There were 28 VTEs on placebo and 44 on tamoxifen therapy.",
@@ -224,7 +239,79 @@ def test_response_counts(sentence: str, expected: list[tuple[int, int, float | N
     ],
 )
 def test_counts_without_a_printed_group(sentence: str, expected: list[tuple[int, int, str]]) -> None:
-    assert _counts_with_study(sentence) == expected
+    # never pooled: each is kept as a doubt, with no group size
+    assert _counts_with_study(sentence) == []
+    assert _without_group(_METHODS, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # x (p%): the group size the percent implies is printed nowhere, so the count is a doubt
+        # with that size as its bound (PICO and C-TrO train)
+        (("The number of patients with events was 17 (9.1%) with SB3 and 31 (17.1%) with TRZ.",),
+         [(17, 187, "17 (9.1%)"), (31, 181, "31 (17.1%)")]),
+        (("Serious AEs occurred in six (15.8 %) patients receiving filgrastim.",),
+         [(6, 38, "six (15.8 %)")]),
+        (("PMPS was diagnosed in 11 patients (11%) of the pregabalin group.",),
+         [(11, 100, "11 patients (11%)")]),
+        (("Grade 3 neutropenia occurred in ten [3%] patients.",), [(10, 333, "ten [3%]")]),
+        (("Statistically fewer brimonidine-treated patients (9, 9.1%) had visual field "
+          "progression.",), [(9, 99, "9, 9.1%")]),
+        (("Breast cancer occurred in 1.5% (n = 46) in the placebo group.",), [(46, 3067, "46")]),
+        (("Serious adverse events occurred in 8.6% (14) of patients in the linagliptin group.",),
+         [(14, 163, "14")]),
+        # a count with a percent that the rest of the sentence splits is a total, not an arm's
+        (("Twenty-nine (20.9 %) patients developed an axillary seroma: 9 (13.2 %) and 20 (28.2 %) "
+          "for groups A and B, respectively (p = 0.030).",),
+         [(9, 68, "9 (13.2 %)"), (20, 71, "20 (28.2 %)")]),
+        (("In 11 patients, an SSI developed, 3 (5.8%) from the intervention and 8 (15.4%) from the "
+          "control procedure (p = 0.11).",), [(3, 52, "3 (5.8%)"), (8, 52, "8 (15.4%)")]),
+        # "group 1 and 40" is a group label and a count, not a range
+        (("ER status was negative in 58 cases (33%) in group 1 and 40 cases (65%) in group 2.",),
+         [(58, 176, "58 cases (33%)"), (40, 62, "40 cases (65%)")]),
+        # counts whose percents make up one group compared as an outcome
+        (("SLNs were affected in 22 cases (51.2%) in group A and 21 (48.8%) in group B "
+          "(p=0.62).",), [(22, 43, "22 cases (51.2%)"), (21, 43, "21 (48.8%)")]),
+        # EI train PMC3940644: 164 is printed nowhere (328 were randomized)
+        (("Of 696 referred people who were born in 1924, 328 were randomized to an intervention "
+          "group or a control group.", "Sixty-five (39.6%) subjects in the intervention group and "
+          "48 (29.3%) in the control group fell during follow-up."),
+         [(65, 164, "Sixty-five (39.6%)"), (48, 164, "48 (29.3%)")]),
+        # failure case: the size is printed (EI train PMC4545550), so the count is pooled
+        (("In total, 83 patients were included and matched at the group level for systolic blood "
+          "pressure.", "A total of 49 participants (59 %) met the criteria for metabolic "
+          "syndrome."), []),
+    ],
+)
+def test_percent_counts_whose_group_is_printed_nowhere(
+        sentences: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
+    assert _without_group(*sentences) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        # EI train PMC4545550: "49 (59 %)" implies 83, and 83 is printed
+        (("In total, 83 patients were included and matched at the group level for systolic blood "
+          "pressure.", "A total of 49 participants (59 %) met the criteria for metabolic "
+          "syndrome."), [(49, 83, "percent")]),
+        # EI train PMC2442760: 57 read back from "14%", 58 printed and agreeing
+        (("Fifty-eight evaluable patients were included.", "We observed 8 (14%) complete "
+          "responses, 33 (57%) partial responses, and 17 (29%) no responses, for an overall "
+          "response rate of 71%."), [(8, 58, "percent"), (33, 58, "percent"), (17, 58, "percent")]),
+        # failure case: "0.1%" fits any group from 6,000 to 18,000, so 14,671 is not taken (EI
+        # train PMC5864139)
+        (("All suspected cases were collected prospectively for 14,671 participants.",
+          "Cases of pancreatic cancer were numerically fewer with sitagliptin (9 [0.1%]) versus "
+          "placebo (14 [0.2%])."), []),
+    ],
+)
+def test_percent_counts_take_the_group_size_printed(
+        sentences: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
+    found = counts_of(_article(*sentences)).findings
+    assert [(c.responders, c.total, c.total_source) for c in found
+            if c.section_index == len(sentences)] == expected
 
 
 def test_worked_example_without_headings_gives_one_count() -> None:
@@ -248,10 +335,11 @@ def test_same_number_in_the_results_is_another_count() -> None:
             "P for equivalence = .12).")),
         Section(label="Conclusions", text="BCRL developed in 3 women only."),
     ])
-    found = counts_of(article).findings
+    found, doubts = counts_of(article)
     assert [(c.responders, c.total, c.text, c.section) for c in found] == [
-        (3, 45, "3 of 45", "Results"), (11, 49, "11 of 49", "Results"),
-        (1, None, "1", "Results"), (3, None, "3", "Results")]
+        (3, 45, "3 of 45", "Results"), (11, 49, "11 of 49", "Results")]
+    assert [(d.value, d.text, d.section) for d in doubts] == [
+        (1, "1", "Results"), (3, "3", "Results")]
 
 
 def test_count_without_group_and_without_study_size_is_dropped() -> None:
@@ -297,11 +385,12 @@ def test_empty_article_gives_empty_list() -> None:
         # baseline characteristics are no responses (Evidence Inference train style)
         ("Of these, 52 participants (61%) were women and 30 (35%) were older than 65 years.", []),
         ("Of the 120 patients, 64 (53%) were male, mean age 54 years.", []),
-        # an outcome of women still is one
+        # an outcome of women still is one (kept as a doubt: 62 is printed nowhere)
         ("Rash developed in 5 women (8%) in the treated group.", [(5, "5 women (8%)")]),
     ],
 )
 def test_baseline_characteristics_are_no_responses(sentence: str,
                                                    expected: list[tuple[int, str]]) -> None:
-    found = counts_of(_article(_METHODS, sentence)).findings
-    assert [(c.responders, c.text) for c in found if c.section_index == 2] == expected
+    found, doubts = counts_of(_article(_METHODS, sentence))
+    assert [(c.responders, c.text) for c in found if c.section_index == 2] == []
+    assert [(d.value, d.text) for d in doubts if d.section_index == 2] == expected

@@ -211,3 +211,172 @@ def test_clear_choice_leaves_no_doubt() -> None:
                                              "withdrew.")))
     assert [s.value for s in found if s.chosen] == [141]
     assert doubts == []
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        # the size of every group, times the groups (EI train PMC5207750; PICO train 21925293)
+        ((("Methods", "Eligible patients were randomly allocated by permuted block randomisation "
+                      "to participate for six months in either an intensive or conventional "
+                      "education group."),
+          ("Results", "We randomised 59 participants to each group and obtained six-month HbA1c "
+                      "outcomes from 53 and 51 participants in the intensive and conventional "
+                      "education groups, respectively.")), (118, "sum_of_arms")),
+        (((None, "Those needing axillary dissection were randomized to the use of LigaSure or to "
+                 "conventional axillary dissection (with 50 patients in each group, all of whom had "
+                 "a closed suction drain in the axilla)."),), (100, "sum_of_arms")),
+        # ... unless a total is printed (EI train PMC5590362, PMC3544534)
+        ((("Methods", "This was a clinical trial conducted among 75 full-term and near-term infants "
+                      "who underwent venipuncture. The newborns were randomly allocated to the "
+                      "following groups (n = 25 for each): group 1, breastfeeding; group 2, "
+                      "massage; and group 3, control."),), (75, "total")),
+        ((("Methods", "Sixty elderly subjects were randomly allocated into three groups of 20 "
+                      "subjects per group."),), (60, "total")),
+        # failure: an outcome in each group is no group's size (PICO train 15930421)
+        ((("Results", "Two patients in each group died during treatment."),), None),
+        # screening funnels: the enrolment verb is the second count's (EI train PMC4019890,
+        # PMC3940644)
+        ((("Results", "Sixty-six patients were screened and 19 enrolled of whom 14 received at least "
+                      "3 doses of the vaccine and thus evaluated for the primary immunologic "
+                      "endpoint."),), (19, "total")),
+        ((("Methods", "Of 696 referred people who were born in 1924, 328 were randomized to an "
+                      "intervention group or a control group."),), (328, "total")),
+        # an event that occurred in people names no sample (EI train PMC5864139)
+        ((("Methods", "All suspected cases of acute pancreatitis and pancreatic cancer were "
+                      "collected prospectively for 14,671 participants during a median follow-up "
+                      "time of 3 years."),
+          ("Results", "Severe pancreatitis (two fatal) occurred in four individuals allocated to "
+                      "receive sitagliptin.")), (14671, "total")),
+        # units that are no people (EI train PMC4882812, PMC1570354; C-TrO train 19476406; PICO
+        # train 29800122)
+        ((("Methods", "Mixed-sex focus groups (n = 18) were conducted at T1."),), None),
+        ((("Methods", "Two randomised, double blind, placebo-controlled, crossover studies were "
+                      "performed."),), None),
+        (((None, "Pooled data analysis of two randomized, investigator-masked, 3-month, "
+                 "parallel-group studies with identical protocols (ten sites)."),), None),
+        ((("Methods", "This is a secondary analysis of the Women's Health Initiative randomized "
+                      "clinical trial that was conducted at 40 US clinical centers enrolling "
+                      "participants from 1993 through 1998."),), None),
+        # a breakdown by sex, a clause after the count, a possessive (EI train PMC5571493,
+        # PMC1513142)
+        ((("Methods", "We evaluated the glycemic profile in response to 4 h infusion of 500 ml of "
+                      "0.9% saline versus 5% glucose solution with and without quinine at "
+                      "therapeutic dose (500 mg) in ten healthy volunteers (8 men) aged 28 ± 9 "
+                      "years."),), (10, "total")),
+        (((None, "Twelve children with autism and learning difficulties (2 girls and 10 boys aged "
+                 "between 12 years 2 months to 15 years 7 months) in a residential school "
+                 "participated in a within subjects repeated measures design: 3 nights when the "
+                 "children were given aromatherapy massage with lavender oil were compared with 14 "
+                 "nights when it was not given. One boy's data were not analyzed owing to lengthy "
+                 "absence."),), (12, "total")),
+        # noun phrases: an adjective that is a noun elsewhere, a comma, a slash (EI train
+        # PMC4461907, PMC5148913, PMC1334191, PMC2825665)
+        ((("Methods", "Participants included ~6500 adult CHC patients with DM who were indicated "
+                      "for statins/ACE-inhibitors per national guidelines."),), (6500, "total")),
+        ((("Methods", "A 12-week, randomized, double-blind, parallel group study was performed in a "
+                      "population of 376 randomized adult asthmatics not adequately controlled "
+                      "with high dose of inhaled corticosteroids."),), (376, "total")),
+        ((("Results", "20 healthy, male subjects were given a 40 energy % (en%) fat diet, high in "
+                      "saturated (high-SFA, 20 en%) or unsaturated (high-USFA, 24 en%) fatty acids "
+                      "for 2 periods of 3 weeks."),), (20, "total")),
+        ((("Results", "One hundred and fifty-nine patients/caregivers (30 placebo; 129 AN1792) "
+                      "participated in this follow-up study."),), (159, "total")),
+        # failure: a comma right before the people ends the phrase (PICO test 25200949)
+        ((("Results", "At all three post-intervention time points, women in the education group "
+                      "had significantly higher knowledge scores than those in the control "
+                      "group."),), None),
+        # two groups that share one noun, summed (EI train PMC3636944, PMC4941182)
+        (((None, "Thirty pregnant and 10 nonpregnant women within the age group of 20-35 years "
+                 "having a probing pocket depth (PPD) of 3-4 mm were included in the study."),),
+         (40, "sum_of_arms")),
+        ((("Results", "2812 bDMARD-naive and 705 bDMARD-IR patients were analysed."),),
+         (3517, "sum_of_arms")),
+        # animals (EI train PMC1764200)
+        (((None, "A double-blind trial was performed on 12 client-owned dogs suffering from acute "
+                 "and painful dermatitis."),), (12, "total")),
+        # nouns of people that are compounds or carry a gloss, a digit or a "sample size of" (EI
+        # dev PMC3916855, PMC4339173, PMC3669105, PMC4177066)
+        (((None, "A randomized, double-blind, placebo-controlled trial was conducted on 250 Orang "
+                 "Asli (aboriginal) schoolchildren in Malaysia."),), (250, "total")),
+        ((("Methods", "Thirty-four soccer players were randomly assigned to receive either rest "
+                      "(the control group) or three 30-minute sessions of Thai massage."),),
+         (34, "total")),
+        ((("Results", "In 2 patients on DFO monotherapy during the study and in 1 patient on "
+                      "combined therapy during follow up, heart failure deteriorated fatally. The "
+                      "study was prematurely terminated due to slow recruitment and with the "
+                      "achieved sample size of 20 patients there was 80% power to detect an 8.6% "
+                      "difference in EF, which was not demonstrated."),), (20, "total")),
+        ((("Results", "One hundred and five families were randomly allocated either to the early "
+                      "(53) or to the late (52) intervention group."),), (105, "total")),
+        # groups printed apart, added up (EI dev PMC3751573, PMC3790836, PMC3707768, PMC4963027;
+        # PICO test 19423958)
+        ((("Methods", "There were 19 and 24 students who participated in the phase I externship "
+                      "program and phase II corporate-academic cooperation program, "
+                      "respectively."),), (43, "sum_of_arms")),
+        ((("Methods", "We applied the plaster to the skin of 20 healthy patients for 12 hours "
+                      "immediately after hyaluronic acid-based procedure. A further 20 patients "
+                      "underwent the same cosmetic procedure and served as control group."),),
+         (40, "sum_of_arms")),
+        ((("Methods", "Seventy-five HIV-1 infected patients failing first-line antiretroviral "
+                      "therapy (ART) comprised the TDF+PI/r group. Seventy-five HIV-1 infected "
+                      "patients matched for gender, age, and renal function made up the "
+                      "control."),), (150, "sum_of_arms")),
+        ((("Methods", "The IG contained 226 children and CG 181 children."),), (407, "sum_of_arms")),
+        ((("Methods", "The control group consisting of 47 patients received standard radiation "
+                      "therapy, and the respiratory-gated group consisting of 33 patients received "
+                      "deep inspiration-gated radiation therapy."),), (80, "sum_of_arms")),
+        # failures: a drop-out is no further group (PICO train 31813635), and "72 women ..., of
+        # whom 37 formed the intervention group" is the total (PICO train 32243029)
+        ((("Methods", "1070 were randomly assigned to receive APBI and 1065 were assigned to "
+                      "receive whole breast irradiation."),
+          ("Results", "In the APBI group, a further 14 patients were lost to follow-up and nine "
+                      "patients withdrew during the follow-up period.")), (2135, "sum_of_arms")),
+        ((("Methods", "The study included 72 women receiving radiotherapy after breast surgery, of "
+                      "whom 37 formed the intervention group and 35 formed the control group."),),
+         (72, "total")),
+        # no count of participants at all: the groups of "x of y" counts added up (EI train
+        # PMC3682809, EI dev PMC1619408), or the whole they split (EI train PMC5980265)
+        ((("Results", "Retention rates were 85% (176 of 208) for control and 84% (163 of 195) for "
+                      "intervention churches."),), (403, "sum_of_arms")),
+        ((("Results", "The estimated proportion of patients persisting with treatment at 6 months "
+                      "was 56.6% (306/541) and 38.6% (198/513) in the ibandronate/PSP and "
+                      "alendronate groups, respectively."),), (1054, "sum_of_arms")),
+        ((("Results", "Overall, 14/40 dogs (35%) died, with no significant (P = .507) mortality "
+                      "rate difference between the fenoldopam (6/20 dogs; 30%) and placebo (8/20; "
+                      "40%) groups."),), (40, "total")),
+        # failure: "x of y" of no people (EI train PMC520750)
+        ((("Results", "For the HAMD17 total score, the primary outcome in all studies, MMRM yielded "
+                      "9/12 (75%) significant contrasts, compared with 6/12 (50%) for "
+                      "LOCF_ANCOVA."),), None),
+        # a subset is no sample; the group of "39 of 45" is (EI train PMC5985578)
+        ((("Results", "In total, 39 of 45 patients responded (87% response rate). In the severe "
+                      "osteoarthritis subset (n = 16), treatment with LMWF-5A resulted in a lower "
+                      "incidence of TKR compared to saline vehicle arm (40% vs. 83%, p = 0.15)."),),
+         (45, "total")),
+    ],
+)
+def test_chosen_sample_size_in_abstracts(sections: tuple[tuple[str | None, str], ...],
+                                         expected: tuple[int, str] | None) -> None:
+    chosen = _chosen(_article(*sections))
+    assert (None if chosen is None else (chosen.value, chosen.role)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # only counts below the usual score: the best is chosen, with a doubt (EI train
+        # PMC4689520, PMC5719521)
+        ("21 subjects successfully completed the study (age 68±7years; BMI 25.2±5.5kg/m2).", 21),
+        ("Among 383 participants, 171 (44.6%) youth reported having ceased injection at some "
+         "point during study follow-up.", 383),
+        # failure: an outcome count is no fallback (PICO train 18189160)
+        ("Only one patient (FEC(90)) experienced serious adverse events (vomiting and throat "
+         "oedema).", None),
+    ],
+)
+def test_weak_count_chosen_when_no_other(sentence: str, expected: int | None) -> None:
+    found, doubts = sizes_of(_article(("Results", sentence)))
+    assert [s.value for s in found if s.chosen] == ([] if expected is None else [expected])
+    assert [(d.code, d.value) for d in doubts] == ([] if expected is None else
+                                                   [("sample_size_weak", expected)])

@@ -17,7 +17,8 @@ from a document's ``annotations``, is not scored for that document):
 - ``diseases``, ``conditions``: every mention of every condition found in the text.
 - ``sample_size``: the chosen total, ``findings.sample_size``.
 - ``arm_sizes``: sample sizes with role ``"arm"``.
-- ``responders``: ``response_counts`` (their ``responders`` number).
+- ``responders``: ``response_counts`` (their ``responders`` number) and the counts printed
+  with no group size (doubts ``count_without_group``).
 - ``p_values``: ``p_values``.
 
 Matching rules:
@@ -179,13 +180,24 @@ def predicted_spans(doc: GoldDoc, findings: Findings) -> dict[str, list[Span]]:
         "diseases": conditions,
         "conditions": conditions,
         "arm_sizes": [_span(doc, s, s.value) for s in findings.sample_sizes if s.role == "arm"],
-        "responders": [_span(doc, r, r.responders) for r in findings.response_counts],
+        "responders": [*(_span(doc, r, r.responders) for r in findings.response_counts),
+                       *(_span(doc, ev, n) for ev, n in _counts_without_group(findings))],
         "p_values": [_span(doc, p, p.value, p.operator) for p in findings.p_values],
     }
 
 
 # --------------------------------------------------------------------------------------------
 # Matching
+
+
+def _counts_without_group(findings: Findings) -> list[tuple[Evidence, float | None]]:
+    """Counts of responders printed with no group size: doubts of code ``count_without_group``,
+    as evidence carrying their count (the corpora mark these responders too; a reviewer, who
+    pools counts with their groups, does not)."""
+    return [(Evidence(text=d.text, start=d.start, end=d.end, section=d.section or "",
+                      section_index=d.section_index), d.value)
+            for d in findings.doubts if d.code == "count_without_group" and d.start is not None
+            and d.end is not None and d.section_index is not None]
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

@@ -1,10 +1,9 @@
 """Article -> findings: analyse the article once, then run every extractor on the analysis.
 
 Each extractor is a pure function of the ``AnalysedArticle`` returning its findings and its
-doubts (``Extraction``); this module only composes them. Response counts read the sample sizes
-(participant counts are no outcomes, and bound the counts printed without their group), so the
-sample sizes are extracted first and handed over; the arms read the sample sizes of role ``arm``
-and the studied drugs, and lend their sizes to the response counts that name them. Effect
+doubts (``Extraction``); this module only composes them. The arms read the sample sizes of role
+``arm`` and the studied drugs; the response counts read the sample sizes (participant counts are
+no outcomes) and the arms (whose sizes are the groups of the counts that name them). Effect
 estimates link the P values printed with them; the checks (``checks``) then compare the
 findings with each other.
 """
@@ -12,7 +11,7 @@ findings with each other.
 from __future__ import annotations
 
 from extractor import __version__
-from extractor.extract.arms import extract_arms, with_arm_sizes
+from extractor.extract.arms import extract_arms
 from extractor.extract.checks import run_checks
 from extractor.extract.conditions import extract_conditions
 from extractor.extract.drugs import extract_drugs
@@ -27,12 +26,11 @@ from extractor.nlp.analysis import AnalysedArticle, Tagger, analyse, default_tag
 def run_extractors(analysed: AnalysedArticle) -> Findings:
     """Every extractor's findings and doubts for one analysed article."""
     sample_sizes = extract_sample_sizes(analysed)
-    response_counts = extract_response_counts(analysed, sample_sizes.findings)
     p_values = extract_p_values(analysed)
     drugs = extract_drugs(analysed)
     conditions = extract_conditions(analysed)
     arms = extract_arms(analysed, sample_sizes.findings, drugs.findings)
-    counts = with_arm_sizes(response_counts.findings, arms.findings)
+    response_counts = extract_response_counts(analysed, sample_sizes.findings, arms.findings)
     estimates = extract_effect_estimates(analysed, p_values.findings)
     doubts = [*sample_sizes.doubts, *response_counts.doubts, *p_values.doubts, *drugs.doubts,
               *conditions.doubts]
@@ -42,11 +40,11 @@ def run_extractors(analysed: AnalysedArticle) -> Findings:
         sample_size=next((s.value for s in sample_sizes.findings if s.chosen), None),
         sample_sizes=sample_sizes.findings,
         arms=arms.findings,
-        response_counts=counts,
+        response_counts=response_counts.findings,
         p_values=p_values.findings,
         effect_estimates=estimates,
-        checks=run_checks(analysed, p_values.findings, estimates, counts, arms.findings,
-                          sample_sizes.findings, doubts),
+        checks=run_checks(analysed, p_values.findings, estimates, response_counts.findings,
+                          arms.findings, sample_sizes.findings, doubts),
         doubts=doubts,
     )
 

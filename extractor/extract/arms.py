@@ -8,13 +8,15 @@ abstract):
 - ``_LABEL_BEFORE_N``: "randomly assigned to docetaxel (n = 40) or paclitaxel (n = 41)";
 - ``LABEL_IN_BRACKET``: "2471 women (tamoxifen 1238, placebo 1233)", "(25 idoxifene, 22
   tamoxifen)";
-- ``_LABEL_AFTER_TO``: "266 patients were randomly assigned to GT and 263 to paclitaxel";
+- ``_LABEL_AFTER_TO``: "266 patients were randomly assigned to GT and 263 to paclitaxel",
+  "1161 patients received tranexamic acid and 1164 received placebo";
 - ``_GROUP_AFTER`` / ``_GROUP_BEFORE``: "59 patients in the gefitinib group", "In the placebo
-  group, 12 ...".
+  group, 12 ...", "In the mitoxantrone group, there were 2 (8%) ...".
 
-The drugs of an arm are the studied drugs named in its label. A response count printed without
-its group size ("9 patients in the exercise group") takes the size of the arm its own text names
-("exercise group (n = 40)" earlier), and keeps where that size was read.
+The drugs of an arm are the studied drugs named in its label (``extract_arms``). A response
+count printed without its group size ("9 patients in the exercise group") takes the size of the
+arm its own text names ("exercise group (n = 40)" earlier), and keeps where that size was read
+(``with_arm_sizes``).
 """
 
 from __future__ import annotations
@@ -41,20 +43,23 @@ _LABEL_IN_BRACKET_BEFORE = re.compile(rf"[(\[,;]\s*(?P<label>{_LABEL})\s*[:=]?\s
 _LABEL_IN_BRACKET_AFTER = re.compile(
     r"^\s+(?P<label>(?!patients|women|men|participants|subjects|cases)[A-Za-z][\w/+.-]*"
     r"(?:\s+(?!and\b|or\b)[A-Za-z][\w/+.-]*){0,2}?)\s*[,;)\]]")
-# "... and 263 to paclitaxel", "107 to usual practice"
+# "... and 263 to paclitaxel", "107 to usual practice"; "1161 patients received tranexamic acid
+# and 1164 received placebo"
 _LABEL_AFTER_TO = re.compile(
-    rf"^(?:\s+(?:patients|women|participants|subjects|men|children))?\s+(?:were\s+)?"
-    rf"(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\s+(?:receive\s+)?"
-    rf"(?:the\s+)?(?P<label>{_LABEL})(?=\s*(?:[,;.)]|\band\b|\bor\b|\bgroup\b|\barm\b|$))")
+    rf"^(?:\s+(?:patients|women|participants|subjects|men|children|dogs))?\s+(?:were\s+)?"
+    rf"(?:(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\s+(?:receive\s+)?"
+    rf"|received\s+|(?:given|treated\s+with|injected\s+with)\s+)"
+    rf"(?:the\s+)?(?P<label>{_LABEL})(?=\s*(?:[,;.)]|\band\b|\bor\b|\bwhile\b|\bgroup\b|\barm\b|$))")
 # "59 patients in the gefitinib group", "9 patients in the exercise group"
 _GROUP_AFTER = re.compile(
     r"""^[^.;]{0,40}?\b(?:in|with|on|receiving|for)\s+(?:the\s+)?
         (?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+(?:group|arm|cohort)\b""",
     re.VERBOSE | re.IGNORECASE)
-# "In the placebo group, 12 ..."
+# "In the placebo group, 12 ...", "In the mitoxantrone group, there were 2 (8%) partial
+# responses"
 _GROUP_BEFORE = re.compile(
     r"""\b(?:in|for|among)\s+the\s+(?P<label>[A-Za-z0-9][\w/+-]*(?:\s+[\w/+-]+){0,2}?)\s+
-        (?:group|arm|cohort)\s*,?\s*$""",
+        (?:group|arm|cohort)\s*,?\s*(?:there\s+(?:were|was)\s+)?$""",
     re.VERBOSE | re.IGNORECASE)
 _LABEL_NOISE = re.compile(r"^(?:the|a|an)\s+|\s+(?:group|arm|cohort|groups|arms)$", re.IGNORECASE)
 
@@ -103,21 +108,28 @@ def same_group(a: str, b: str) -> bool:
     return _label_key(a) == _label_key(b)
 
 
-def extract_arms(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize],
-                 drugs: Sequence[Drug]) -> Extraction[Arm]:
-    """One arm per sample size of role ``arm``, in text order. No doubts."""
+def _arms_of(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize]) -> list[Arm]:
+    """One arm per sample size of role ``arm``, in text order, labelled, without its drugs
+    (what the response counts need: a label and a size)."""
     arms: list[Arm] = []
-    names = studied_names(drugs)
     for size in sample_sizes:
         if size.role != "arm":
             continue
         section = analysed.sections[size.section_index]
         sentence = section.sentence_at(size.start)
         label = arm_label(section.text, sentence.start, sentence.end, size.start, size.end)
-        arms.append(Arm(label=label, size=size.value, drugs=_drugs_in(label, drugs, names),
-                        text=size.text, start=size.start, end=size.end, section=size.section,
-                        section_index=size.section_index))
-    return Extraction(arms, [])
+        arms.append(Arm(label=label, size=size.value, text=size.text, start=size.start,
+                        end=size.end, section=size.section, section_index=size.section_index))
+    return arms
+
+
+def extract_arms(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize],
+                 drugs: Sequence[Drug]) -> Extraction[Arm]:
+    """One arm per sample size of role ``arm``, in text order, with the studied drugs its label
+    names. No doubts."""
+    names = studied_names(drugs)
+    return Extraction([arm.model_copy(update={"drugs": _drugs_in(arm.label, drugs, names)})
+                       for arm in _arms_of(analysed, sample_sizes)], [])
 
 
 # Mention texts are indexed by their first characters (``_PREFIX``), so a label is compared with

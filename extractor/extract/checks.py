@@ -4,13 +4,15 @@ Every check compares findings of one article (or a test statistic and its P valu
 ``Check`` with its verdict. The rules (``stats`` holds the arithmetic):
 
 - ``estimate_in_interval``: the estimate lies inside its interval (within rounding).
-- ``ratio_centre`` (OR, RR, HR, IRR): the estimate sits at the log-scale centre of its interval,
-  within rounding and a further ``CENTRE_SLACK`` (intervals from exact or profile methods are
-  not quite symmetric).
+- ``ratio_centre`` (OR, RR, HR, IRR and other ratios): the estimate sits at the log-scale
+  centre of its interval, within rounding and a further ``CENTRE_SLACK`` (intervals from exact
+  or profile methods are not quite symmetric).
 - ``p_vs_interval``: the P value printed with an estimate against the one its interval implies
-  (normal approximation, log scale for ratios), within rounding and a factor ``P_SLACK``.
+  (normal approximation, log scale for ratios), within rounding and a factor ``P_SLACK``; not
+  for a measure whose scale is not said (``other``: a treatment effect, an NNT).
 - ``p_vs_statistic``: t(df), F(df1, df2), chi-square(df), z or r(df) with its P, recomputed as
-  statcheck does, within the rounding of the statistic.
+  statcheck does, within the rounding of the statistic; a correlation beyond 1 ("r(16) =
+  26.05") is a misreading, never checked.
 - ``percent_vs_count``: "12 (44.4%) of 27": 12/27 within the rounding (or truncation) of the
   printed percent. ``responders_vs_total``: a count above its own group (a doubt of the
   response counts). ``arms_vs_total``: arm sizes against the stated total (more is an error;
@@ -43,7 +45,6 @@ from extractor.extract.stats import (
 from extractor.kinds import InputKind, Verdict
 from extractor.models import (
     ALPHA,
-    RATIO_MEASURES,
     Arm,
     Check,
     CheckInput,
@@ -64,7 +65,7 @@ _EPSILON = 1e-9
 # "P = 2 × 10^-5", "p<.001", "0.03": the number of a P value's text, for its rounding.
 _P_NUMBER = re.compile(
     r"(?P<mantissa>\d*\.\d+|\d+)(?:\s?[x\u00d7*]\s?10\^?\s?(?P<exponent>[-+]?\s?\d+)"
-    r"|[eE](?P<e_exponent>[-+]?\d+))?")
+    r"|\s?[eE]\s?(?P<e_exponent>[-+]?\s?\d+))?")
 _TO_STATISTIC_P = re.compile(r"\s?[,;]\s?$")
 # Significance words before a P value, and what negates them.
 _SIGNIFICANCE = re.compile(r"\b(?P<prefix>in|non-?)?signific\w*", re.IGNORECASE)
@@ -198,7 +199,7 @@ def estimate_checks(position: int, estimate: EffectEstimate,
                 recomputed=f"interval {_span(lower[0], upper[1])}" if ordered
                 else "lower bound above the upper", tolerance="rounding of each number",
                 inputs=inputs, sentence=estimate.sentence)
-    ratio = estimate.measure in RATIO_MEASURES
+    ratio = estimate.on_log_scale
     if ratio and min(estimate.lower, estimate.upper) > 0:
         centre = centre_range(lower, upper)
         logged = (math.log(max(value[0], 1e-300)), math.log(value[1]))
@@ -208,8 +209,8 @@ def estimate_checks(position: int, estimate: EffectEstimate,
                     recomputed=f"geometric centre {_span(math.exp(centre[0]), math.exp(centre[1]))}",
                     tolerance="rounding, then 5% either way", inputs=inputs,
                     sentence=estimate.sentence)
-    if estimate.p_value is None:
-        return
+    if estimate.p_value is None or estimate.measure == "other":
+        return   # no P, or no scale to read one from (a treatment effect, an NNT)
     p_value = p_values[estimate.p_value]
     if estimate.lower >= estimate.upper or (ratio and estimate.lower <= 0):
         verdict: Verdict = "not_checkable"    # no interval to read a P from
@@ -247,6 +248,8 @@ def statistic_checks(analysed: AnalysedArticle, p_values: Sequence[PValue]) -> I
             if kind == "r" and df1 == 2:
                 continue   # "r(2) = 0.32": r squared with its superscript lost, as printed
             statistic = match.group("value")
+            if kind == "r" and abs(float(statistic)) > 1:
+                continue   # "r(16) = 26.05": no correlation, a misreading (statcheck skips it)
             decimals = len(statistic.split(".", 1)[1]) if "." in statistic else 0
             recomputed = p_range_from_statistic(kind, rounding_range(float(statistic), decimals),
                                                 df1, df2)

@@ -151,8 +151,9 @@ def find_p_values(text: str) -> list[PValueHit]:
 def extract_p_values(analysed: AnalysedArticle) -> Extraction[PValue]:
     """P values of the title and abstract sections, in text order.
 
-    Doubts: rejected values (out of [0, 1], percentages, a bare ``0``, ``P = NS``, significance
-    thresholds).
+    A significance level the methods state ("P < 0.05 was considered significant") is listed
+    with ``threshold`` set. Doubts: rejected values (out of [0, 1], percentages, a bare ``0``,
+    ``P = NS``).
     """
     found: list[PValue] = []
     doubts: list[Doubt] = []
@@ -173,8 +174,6 @@ def _rejection(section: AnalysedSection, hit: PValueHit,
         return "p_bare_zero", "P value printed as 0, no significant digit", None
     if not 0.0 <= hit.value <= 1.0:
         return "p_out_of_range", f"P value {hit.value:g} outside [0, 1]", 1.0
-    if _is_threshold(section.text, hit.start, hit.end, sentence_start):
-        return "p_threshold", "significance threshold, not a result", None
     return None
 
 
@@ -194,7 +193,8 @@ def _section_p_values(section: AnalysedSection) -> tuple[list[PValue], list[Doub
             continue
         found.append(PValue(text=evidence, start=hit.start, end=hit.end, section=label,
                             section_index=index, operator=hit.operator, value=hit.value,
-                            sentence=section.sentence_text(sentence)))
+                            sentence=section.sentence_text(sentence),
+                            threshold=_is_threshold(text, hit.start, hit.end, sentence.start)))
     for match in P_NOT_SIGNIFICANT_RE.finditer(text):
         doubts.append(Doubt(field=FIELD, code="p_not_significant",
                             reason="P value given as not significant, no number",
@@ -206,12 +206,14 @@ def _section_p_values(section: AnalysedSection) -> tuple[list[PValue], list[Doub
 class PValuePlaces:
     """Where an article's P values start, per section, to find those inside a span in
     logarithmic time (an abstract may print thousands; the effect estimates and the checks ask
-    for the P values near each of theirs)."""
+    for the P values near each of theirs). Thresholds are left out: they are no result."""
 
     def __init__(self, p_values: Sequence[PValue]) -> None:
         self._starts: dict[int, list[int]] = {}
         self._positions: dict[int, list[int]] = {}
         for position, p_value in sorted(enumerate(p_values), key=lambda item: item[1].start):
+            if p_value.threshold:
+                continue   # a stated significance level is no finding's P value
             self._starts.setdefault(p_value.section_index, []).append(p_value.start)
             self._positions.setdefault(p_value.section_index, []).append(position)
 

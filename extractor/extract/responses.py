@@ -4,52 +4,72 @@ The extractor is a table of shape finders (``SHAPES``), tried in this order on e
 later shape never reuses a number an earlier one took), and a chain of filters (``FILTERS``) that
 refuse what a shape found but is no outcome count:
 
-1. ``X_OF_Y``          "12 of 13 patients", "12 (92%) of 13", "none of the 18 patients"
+1. ``X_OF_Y``          "12 of 13 patients", "12 (92%) of 13", "none of the 18 patients",
+                       "121 out of 166 physicians"
 2. ``X_SLASH_Y``       "12/13", "(57/156; 36%)"
-3. ``PCT_N_EQUALS``    "1.5% (n = 46)", "(n=57, 1.8%)";  ``PCT_THEN_COUNT`` "8.6% (14)"
-4. ``X_PCT``           "17 (9.1%)", "six (15.8 %) patients", "9 patients (20.9%)"
-5. counts printed without their group, in an outcome sentence only: pairs ("21 vs. 8",
+3. ``GROUP_OF_WHOM``, ``OF_GROUP_THEN_COUNT``: the group printed first, "19 enrolled of whom 14
+   received ...", "Of the 129 AN1792-treated patients, 25 were classified as responders" (and
+   the counts listed after it: "..., 9 achieved PR and 11 had stable disease")
+4. ``PCT_N_EQUALS``    "1.5% (n = 46)", "(n=57, 1.8%)";  ``PCT_THEN_COUNT`` "8.6% (14)"
+5. ``X_PCT``           "17 (9.1%)", "six (15.8 %) patients", "9 patients (20.9%)", "3 PR (13%)"
+6. counts printed without their group, in an outcome sentence only: pairs ("21 vs. 8",
    "(three v 12 events", "in 22 and 30 patients, respectively", "Three and eight ... events were
    observed", "28 VTEs on placebo and 44 on tamoxifen", "(tamoxifen 34, placebo 36",
    "(two anastrozole vs three placebo)"), a count split by arm ("136 women (74 placebo, 62
    tamoxifen) developed ..."), a count placed in a group ("27 patients in the ALND arm", "no
    axillary recurrence was observed in the SLNB arm"), "two patients developed ...", "93
    deaths", "(n = 9 vs. n = 2)". Counts set side by side in two groups make a sentence an
-   outcome sentence ("Six patients in group I and three in group II had SSI").
+   outcome sentence ("Six patients in group I and three in group II had SSI"). The study's
+   largest participant count bounds them: a larger share of it is a group ("Safety data were
+   available from 369 patients"), and without one none is read.
 
-``total`` (the group size) is the printed one for 1 and 2. For 3 and 4 it is read back from the
-percent (17 at 9.1% -> 187). For 5 no group size is printed: ``total`` is then the study's chosen
-sample size (an upper bound for the group), ``percent`` is None, and the count is dropped when
-the study has no sample size or when the count is too large a part of it to be an outcome (it is
-then a group: "Safety data were available from 369 patients").
+``total`` (the group size) is the printed one for 1 to 3. For 4 and 5 it is read back from the
+percent (17 at 9.1% -> 187), then replaced by the group size the abstract prints that gives
+that percent (``_with_stated_sizes``): the arm the count names, the one arm that agrees, two
+arms in the order printed for two counts compared ("379 [33%] vs 417 [36%]"), or the one
+participant count that agrees. For 6, and for 4 and 5 when their group size is printed nowhere,
+no group size is stated: a reviewer cannot pool such a count, so it is no ``ResponseCount`` but
+a ``count_without_group`` doubt (``value`` the responders, ``bound`` the size a percent implies),
+unless the sentence names an arm whose size is printed ("9 patients in the exercise group" and
+"exercise group (n = 40)": ``arms.with_arm_sizes``).
 
-Refused by the shapes or the filters, because they look like counts and are not: dates ("12/13/2005", "1/2011"), grades,
-phases and scores ("grade 3/4", "phase 2/3", "GCS 3/15", "≥ 3 of 10 for worst pain"), doses and
-pressures ("5/10 mg", "120/80 mmHg"), "1 of 3 arms", "2 of 4 weeks", rates ("per 1000
-women-years", "1 in 10 women"), bounds ("at least one"), counts that describe the sample
-("405 (8.4%) were black", "79 (96%) patients received ...") and the participant counts found by
-``extract_sample_sizes``. Background sentences are skipped. A count larger than its group becomes
-a ``Doubt``, never a ``ResponseCount``. Totals are left out when the sentence splits them by arm
-("21 local relapses, with 2 ... vs. 19 ..."), as are counts whose percents split one group into
-parts that make up all of it ("360 (55.2%) treated with A and 292 (44.8%) treated with B"), and
-counts without a group in the conclusions that repeat a count printed with its group.
+Refused by the shapes or the filters, because they look like counts and are not: dates
+("12/13/2005", "1/2011"), grades, phases and scores ("grade 3/4", "phase 2/3", "GCS 3/15", "≥ 3 of
+10 for worst pain"), doses and pressures ("5/10 mg", "120/80 mmHg"), "1 of 3 arms", "2 of 4
+weeks", units that are no participants ("17 of 19 samples", "nine of the 23 ILI outbreaks",
+"110/202 comparisons"), rates ("per 1000 women-years", "1 in 10 women"), bounds ("at least
+one"), counts that describe who the sample is ("405 (8.4%) were black"; beside a count without a
+printed group also how it went through the trial, "79 (96%) patients received ...", while "77
+out of 91 enrolled patients completed" is a count a reviewer pools) and the participant counts
+found by ``extract_sample_sizes``. Background sentences are skipped. A count larger than its
+group becomes a ``Doubt``, never a ``ResponseCount``. Totals are left out when the sentence
+splits them by arm ("21 local relapses, with 2 ... vs. 19 ..."), as are counts whose percents
+split one group into parts that make up all of it ("360 (55.2%) treated with A and 292 (44.8%)
+treated with B"), and counts without a group in the conclusions that repeat a count printed with
+its group.
 
 The evidence span starts at the responders number and runs to the group size or the percent
-("12 of 13", "17 (9.1%)"; the number alone for shape 5), so it always covers the number a reader
-(or a gold annotation) marks. ``arm`` is filled when the sentence names the group right after
-("... in the tamoxifen group") or right before ("In the placebo group, ...").
+("12 of 13", "17 (9.1%)"; the number alone for shapes 3 and 6), so it always covers the number a
+reader (or a gold annotation) marks. ``arm`` is filled when the sentence names the group right
+after ("... in the tamoxifen group") or right before ("In the placebo group, there were ...").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from extractor.extract.arms import group_named_beside
-from extractor.extract.patterns.common import CONTEXT_WINDOW, match_after, search_before, words_regex
+from extractor.extract.arms import group_named_beside, same_group, with_arm_sizes
+from extractor.extract.patterns.common import (
+    CONTEXT_WINDOW,
+    match_after,
+    search_before,
+    words_pattern,
+    words_regex,
+)
 from extractor.extract.patterns.counts import (
     AND_PAIR,
     ARM_AFTER_VS_PAIR,
@@ -60,6 +80,7 @@ from extractor.extract.patterns.counts import (
     COUNT_THEN_RESPONSE_CATEGORY,
     EVENT_NOUN,
     GROUP_COUNT,
+    GROUP_OF_WHOM,
     N_EQUALS,
     NAMED_PAIR,
     NOT_COUNT_AFTER,
@@ -67,6 +88,8 @@ from extractor.extract.patterns.counts import (
     NOT_GROUP_AFTER,
     NOT_PEOPLE_AFTER,
     NOT_PEOPLE_BEFORE,
+    OF_GROUP_THEN_COUNT,
+    OF_WHOM_WORDS,
     OUTCOME_SENTENCE,
     PART,
     PARTICIPANT_NOUN,
@@ -82,7 +105,7 @@ from extractor.extract.patterns.counts import (
 )
 from extractor.extract.patterns.numbers import NUMBER, parse_count
 from extractor.extract.result import Extraction, unread_doubts
-from extractor.models import Doubt, ResponseCount, SampleSize
+from extractor.models import Arm, Doubt, ResponseCount, SampleSize
 from extractor.nlp.analysis import AnalysedArticle, AnalysedSection, SectionKind, Sentence
 from extractor.nlp.tokens import Occupied
 
@@ -110,7 +133,13 @@ _THING_AFTER = re.compile(rf"^\s*(?:[A-Za-z-]+\s+){{0,2}}?(?:{PARTICIPANT_NOUN})
 # "All the 40 patients had ...", "the remaining 12 patients": the whole group, not an outcome.
 _WHOLE_BEFORE = re.compile(r"\b(?:all|both|each|remaining|total|overall)\s+(?:the\s+|of\s+the\s+)?$", re.I)
 _OUTCOME_RE = re.compile(OUTCOME_SENTENCE, re.IGNORECASE)
-_DESCRIPTION_RE = words_regex("sample_description_words")
+# Who the participants are ("were black", "baseline", "aged"), and how they went through the
+# trial ("completed", "received", "were evaluable", "retention"): both describe the sample
+# beside a count without its group; beside "x of y" only the first does ("77 out of 91 enrolled
+# patients completed the course" is a count a reviewer pools).
+_WHO_RE = words_regex("sample_description_words")
+_DESCRIPTION_RE = re.compile(
+    words_pattern("sample_description_words") + "|" + words_pattern("sample_flow_words"), re.I)
 _RELATIVE_BEFORE = re.compile(r"\b(?:who|that|which|whom)\s+(?:were\s+|had\s+|was\s+)?$", re.I)
 # "Of 47 patients eligible", "Among 707 participants", "in the 36 patients with high RAD51":
 # a count that names the group an outcome is then measured in.
@@ -123,8 +152,11 @@ _OF_FOLLOWER = re.compile(r"^\s+(?P<word>[a-z][a-z-]*)")
 _FUNCTION_WORDS = frozenset(
     "had have has were was is are in with and or vs versus who that on at of for receiving "
     "treated given did could would the a an after before during while than but to from by "
-    "respectively evaluable assessable eligible available".split()
+    "respectively evaluable assessable eligible available as among".split()
 )
+# Plural nouns of people the word lists do not know: "121 out of 166 physicians", "13 of 123
+# vaccinees", "providers", "dentists", "investigators".
+_PEOPLE_SUFFIX = re.compile(r"(?:ians|ees|ists|ers|ors)$")
 _THING_NEAR = re.compile(rf"^(?:\s+[\w-]+){{0,3}}?\s+(?:{PARTICIPANT_NOUN}|{EVENT_NOUN})", re.I)
 # Allocation, not outcome: "110 to the SLNB arm", "Sixty-nine (49.3%) assigned to patent blue".
 _ALLOCATION_AFTER = re.compile(
@@ -209,9 +241,48 @@ def _counts_people_or_events(after: str) -> bool:
     if follower is None:
         return True  # punctuation, a bracket, a capitalised name or the end of the sentence
     word = follower.group("word")
-    if word in _FUNCTION_WORDS or word.endswith("ed"):
+    if word in _FUNCTION_WORDS or word.endswith("ed") or _PEOPLE_SUFFIX.search(word):
         return True
     return bool(_THING_NEAR.match(after))
+
+
+def _group_then_count_hits(text: str, s0: int, s1: int, group_size: int | None = None
+                           ) -> list[_Found]:
+    """ "19 enrolled of whom 14 received ...", "Of the 129 AN1792-treated patients, 25 were
+    classified as responders": the group is printed before the responders, who are no new
+    sample ("Of 696 referred people ..., 328 were randomized" is an allocation)."""
+    out = []
+    sentence = text[s0:s1]
+    whom = (GROUP_OF_WHOM.finditer(text, s0, s1)
+            if any(word in sentence for word in OF_WHOM_WORDS) else iter(()))
+    for m in (*whom, *OF_GROUP_THEN_COUNT.finditer(text, s0, s1)):
+        responders = _count(m.group("n"))
+        total = parse_count(m.group("total"))
+        if responders is None or not total or _notation_before(text, s0, m.start()):
+            continue
+        opening = m.re is OF_GROUP_THEN_COUNT
+        # "Of 15 serious AEs, none were ...", "Out of 16 instruments, none": the group "Of ..."
+        # names must be people ("whom" always is)
+        if opening and not _PARTICIPANT_RE.search(text, m.end("total"), m.start("n")):
+            continue
+        # "Of the 129 ... patients, 25 were": "Of" opens the sentence or a clause ("9 out of 20
+        # patients in parts 1, 2, and 3" is no group then a count)
+        if opening and text[s0:m.start()].rstrip()[-1:] not in ("", ",", ";", ":", "("):
+            continue
+        if match_after(_ALLOCATION_AFTER, text, m.end("n"), s1) or match_after(
+                NOT_PEOPLE_AFTER, text, m.end("n"), s1):
+            continue
+        out.append((_Hit(m.start("n"), m.end("n"), m.end("n"), responders, total, None),
+                    (m.start(), m.end(), m.group())))
+        # "Of the 31 evaluable cases, 1 achieved complete remission (CR), 9 achieved partial
+        # remission (PR) and 11 had stable disease": the counts listed after share the group
+        if match_after(COUNT_THEN_OUTCOME_VERB, text, m.start("n"), s1):
+            for listed in COUNT_THEN_OUTCOME_VERB.finditer(text, m.end("n"), s1):
+                value = _count(listed.group("n"))
+                if value is not None and value <= total:
+                    out.append((_Hit(listed.start("n"), listed.end("n"), listed.end("n"), value,
+                                     total, None), (m.start(), listed.end(), listed.group())))
+    return out
 
 
 def _slash_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> list[_Found]:
@@ -221,7 +292,8 @@ def _slash_hits(text: str, s0: int, s1: int, group_size: int | None = None) -> l
         responders, total = int(m.group("n")), int(m.group("total"))
         if total == 0 or _notation_before(text, s0, m.start()):
             continue
-        if match_after(NOT_COUNT_AFTER, text, m.end(), s1):
+        if match_after(NOT_COUNT_AFTER, text, m.end(), s1) or match_after(NOT_GROUP_AFTER, text,
+                                                                          m.end(), s1):
             continue
         # "1/3 of patients", "2/3 of the women": a fraction, not a count ("17/19 of these
         # patients" is a count).
@@ -314,7 +386,7 @@ def _x_pct_hits(text: str, s0: int, s1: int, group_size: int | None) -> list[_Fo
     return out
 
 
-def _describes(text: str, s0: int, s1: int, hit: _Hit) -> bool:
+def _describes(text: str, s0: int, s1: int, hit: _Hit, words: re.Pattern[str]) -> bool:
     """The words around the count describe the sample or its treatment, not an outcome:
     "405 (8.4%) were black", "79 (96%) patients received lymphedema treatment",
     "Questionnaire data were available for 119 patients"."""
@@ -323,7 +395,7 @@ def _describes(text: str, s0: int, s1: int, hit: _Hit) -> bool:
     if _OUTCOME_RE.search(after):
         return False
     # "none of the 18 patients who received timolol": a relative clause names the group.
-    return any(not _RELATIVE_BEFORE.search(window[:m.start()]) for m in _DESCRIPTION_RE.finditer(window))
+    return any(not _RELATIVE_BEFORE.search(window[:m.start()]) for m in words.finditer(window))
 
 
 @lru_cache(maxsize=4096)
@@ -517,6 +589,7 @@ ShapeFinder = Callable[[str, int, int, int | None], list[_Found]]
 SHAPES: tuple[tuple[str, ShapeFinder], ...] = (
     ("x of y", _of_hits),
     ("x/y", _slash_hits),
+    ("of n, x", _group_then_count_hits),
     ("percent (n = x)", _pct_n_equals_hits),
     ("percent (x)", _pct_then_count_hits),
     ("x (percent)", _x_pct_hits),
@@ -549,7 +622,8 @@ def _is_participant_count(reading: _Reading, hit: _Hit) -> bool:
 
 
 def _describes_sample(reading: _Reading, hit: _Hit) -> bool:
-    return _describes(reading.text, reading.s0, reading.s1, hit)
+    words = _WHO_RE if hit.total_source == "printed" else _DESCRIPTION_RE
+    return _describes(reading.text, reading.s0, reading.s1, hit, words)
 
 
 def _is_total_split_later(reading: _Reading, hit: _Hit) -> bool:
@@ -566,12 +640,13 @@ FILTERS: tuple[Callable[[_Reading, _Hit], bool], ...] = (
 )
 
 
-def extract_response_counts(analysed: AnalysedArticle,
-                            sample_sizes: list[SampleSize]) -> Extraction[ResponseCount]:
+def extract_response_counts(analysed: AnalysedArticle, sample_sizes: list[SampleSize],
+                            arms: Sequence[Arm]) -> Extraction[ResponseCount]:
     """Every "x of y" style count of the article; impossible ones are doubts.
 
     ``sample_sizes``: the article's participant counts (``extract_sample_sizes``): they bound
-    the counts printed without their group and are themselves no outcome counts.
+    the counts printed without their group and are themselves no outcome counts. ``arms``
+    (``extract_arms``): their sizes are the groups of counts that name them.
     """
     # The bound for counts printed without their group: the largest participant count the
     # abstract prints, since the chosen sample size may be one arm or a subgroup ("Serious adverse
@@ -593,8 +668,146 @@ def extract_response_counts(analysed: AnalysedArticle,
             doubts.extend(rejected)
             concluding.update(_restatement_candidates(found, sentence.kind))
     results.sort(key=lambda r: (r.section_index, r.start))
-    return Extraction(_drop_restatements(results, concluding),
-                      [*doubts, *unread_doubts(analysed, "response_counts")])
+    counts = with_arm_sizes(_drop_restatements(results, concluding), arms)
+    counts = _with_stated_sizes(analysed, counts, arms, sample_sizes)
+    pooled = _group_size_printed(analysed, counts)
+    return Extraction([c for c in counts if pooled(c)],
+                      [*doubts, *(_without_group(c) for c in counts if not pooled(c)),
+                       *unread_doubts(analysed, "response_counts")])
+
+
+def _group_size_printed(analysed: AnalysedArticle, counts: list[ResponseCount]
+                        ) -> Callable[[ResponseCount], bool]:
+    """Whether a count's group size is printed in the abstract: always for "12 of 13" and an
+    arm's size; for a size read back from a percent ("Sixty-five (39.6%) subjects in the
+    intervention group": 164), only when that number is printed somewhere as a count; never for
+    a count without a group ("10 patients after CST")."""
+    if not any(c.total_source == "percent" for c in counts):
+        return lambda count: count.total is not None
+    printed = _printed_counts(analysed)
+    return lambda count: count.total is not None and (
+        count.total_source != "percent" or count.total in printed)
+
+
+def _printed_counts(analysed: AnalysedArticle) -> frozenset[int]:
+    """Every whole number the article prints, in digits or words, that is not a dose, a
+    duration or a percent."""
+    found = set()
+    for section in analysed.sections:
+        for match in _COUNT_RE.finditer(section.text):
+            value = parse_count(match.group())
+            if value is not None and not match_after(NOT_PEOPLE_AFTER, section.text, match.end(),
+                                                     len(section.text)):
+                found.add(value)
+    return frozenset(found)
+
+
+_COUNT_RE = re.compile(NUMBER, re.VERBOSE | re.IGNORECASE)   # "Twenty-four dogs", "1161"
+
+
+def _without_group(count: ResponseCount) -> Doubt:
+    """A count whose group size is printed nowhere ("Reherniation occurred in 10 patients after
+    CST and in 4 patients after PR"; "Sixty-five (39.6%) subjects in the intervention group"
+    when 164 is printed nowhere): evidence a reader may want, but no response count to pool
+    (its total would be a guess or a reconstruction), so it is kept as a doubt, with the group
+    size a printed percent implies as ``bound``."""
+    return Doubt(field="response_counts", code="count_without_group",
+                 reason=(f"{count.responders} counted with no group size printed"
+                         + (f" (the percent implies {count.total})" if count.total else "")),
+                 value=count.responders, bound=count.total, text=count.text,
+                 section=count.section, section_index=count.section_index, start=count.start,
+                 end=count.end)
+
+
+# The printed percent of a count: "101 [9%]", "Sixty-five (39.6%)"; its decimals say how
+# precisely a group size must reproduce it.
+_PRINTED_PCT = re.compile(r"(?P<whole>\d{1,3})(?:\.(?P<decimals>\d+))?\s*(?:%|per\s*cent|percent)",
+                          re.I)
+# Two counts compared: "(379 [33%] patients vs 417 [36%] patients)", "(250 [22%] vs 249 [21%];".
+# "(9 [0.1%]) versus placebo (14 [0.2%])": the second group may be named after the word.
+_VERSUS_BETWEEN = re.compile(
+    r"^[^\d;]{0,40}?\b(?:vs\.?|versus|v/s|compared\s+with)(?:\s|[(\[])[^\d;]{0,30}$", re.I)
+
+
+def _agrees(responders: int, size: int, printed: re.Match[str]) -> bool:
+    """``responders`` of ``size`` prints as the percent ``printed`` (rounded or cut to its
+    decimals): 101 of 1161 is "9%", 101 of 1122 too; 65 of 164 is "39.6%"."""
+    decimals = len(printed.group("decimals") or "")
+    unit = 10.0 ** -decimals
+    percent = float(printed.group("whole") + "." + (printed.group("decimals") or "0"))
+    share = 100 * responders / size
+    return percent - unit / 2 - 1e-9 <= share < percent + unit
+
+
+def _is_precise(printed: re.Match[str]) -> bool:
+    """The percent fixes its group size to within a tenth: "14%" or "2.4%", not "0.1%" (which
+    9 of anything from 6,000 to 18,000 prints)."""
+    decimals = len(printed.group("decimals") or "")
+    percent = float(printed.group("whole") + "." + (printed.group("decimals") or "0"))
+    return percent > 0 and 10.0 ** -decimals / percent <= 0.1
+
+
+def _with_stated_sizes(analysed: AnalysedArticle, counts: list[ResponseCount],
+                       arms: Sequence[Arm], sizes: Sequence[SampleSize]) -> list[ResponseCount]:
+    """A count whose group size was read back from its percent ("101 [9%]": 1122) takes the
+    group size printed in the abstract that gives that percent: the arm the count names
+    ("deaths in the tranexamic acid group" and "1161 patients received tranexamic acid"), else
+    the one arm that agrees; of two counts compared ("379 [33%] vs 417 [36%]"), when two arms
+    agree with each, the first takes the arm printed first and the second the other; a count
+    set against no other group takes the one participant count that agrees ("8 (14%) complete
+    responses, 33 (57%) partial responses" of 58). A percent rounded to a whole number fits
+    many sizes, and the size printed is the one a reviewer pools."""
+    ordered = _distinct_arms(arms)
+    out = list(counts)
+    for i, count in enumerate(out):
+        printed = _PRINTED_PCT.search(count.text) if count.total_source == "percent" else None
+        if printed is None:
+            continue
+        agreeing = [arm for arm in ordered if _agrees(count.responders, arm.size, printed)]
+        named = [arm for arm in agreeing if count.arm and arm.label and same_group(arm.label, count.arm)]
+        before = out[i - 1] if i and _compared(analysed, out[i - 1], count) else None
+        after = i + 1 < len(out) and _compared(analysed, count, out[i + 1])
+        if len(named) == 1 or len(agreeing) == 1:
+            out[i] = _from_arm(count, (named or agreeing)[0])
+        elif len(agreeing) == 2 and before is not None and before.total_source == "arm":
+            # "(250 [22%] vs 249 [21%])": the second of a pair takes the other arm
+            other = [arm for arm in agreeing if arm.size != before.total]
+            if len(other) == 1:
+                out[i] = _from_arm(count, other[0])
+        elif len(agreeing) == 2 and after:
+            out[i] = _from_arm(count, agreeing[0])
+        elif not agreeing and before is None and not after and not count.arm \
+                and _is_precise(printed):
+            totals = {s.value for s in sizes if s.role != "arm"
+                      and _agrees(count.responders, s.value, printed)}
+            if len(totals) == 1:
+                out[i] = count.model_copy(update={"total": totals.pop()})
+    return out
+
+
+def _distinct_arms(arms: Sequence[Arm]) -> list[Arm]:
+    """The arms in text order, one per size (the first statement of each)."""
+    seen: set[int] = set()
+    out = []
+    for arm in sorted(arms, key=lambda a: (a.section_index, a.start)):
+        if arm.size not in seen:
+            seen.add(arm.size)
+            out.append(arm)
+    return out
+
+
+def _from_arm(count: ResponseCount, arm: Arm) -> ResponseCount:
+    return count.model_copy(update={
+        "total": arm.size, "total_source": "arm", "total_text": arm.text,
+        "total_start": arm.start, "total_end": arm.end, "total_section_index": arm.section_index})
+
+
+def _compared(analysed: AnalysedArticle, first: ResponseCount, second: ResponseCount) -> bool:
+    """``second`` follows ``first`` in one sentence, set against it by "vs" or "compared with"."""
+    if first.section_index != second.section_index or first.sentence != second.sentence:
+        return False
+    between = analysed.sections[first.section_index].text[first.end:second.start]
+    return bool(_VERSUS_BETWEEN.match(between))
 
 
 def _sentence_hits(text: str, s0: int, s1: int, group_size: int | None

@@ -210,6 +210,7 @@ TABLES: dict[str, Json] = {
             "operator": str,
             "value": float,
             "significant": bool,  # models.reported_significance: true, false or null (cannot say)
+            "threshold": bool,  # a significance level the methods state, no result
             **EVIDENCE_COLUMNS,
             "sentence": str,
         },

@@ -29,7 +29,7 @@ _NAMES: dict[str, str] = {
 }
 
 # The numbers an article's findings list, as short lines in text order: (the query's column,
-# the query). A count printed without its group shows as "6/?".
+# the query). A count without its group (stored by an earlier version) shows as "6/?".
 _LINES: dict[str, tuple[str, str]] = {
     "arms": ("arm", """
      select coalesce(ar.label, '?') || ' ' || ar.size as arm from arms ar

@@ -19,13 +19,25 @@ PARTICIPANT_NOUN = words_pattern("participant_nouns")
 
 # Words that may stand between a count and its noun: "157 breast cancer patients",
 # "56 postmenopausal patients", "120 consecutive, eligible women", "30 type 2 diabetic patients"
-# is refused (a digit inside), as is "12 of 13 patients" ("of" is not a modifier).
-_MODIFIER = r"""
+# is refused (a digit inside), as is "12 of 13 patients" ("of" is not a modifier), and no
+# clause runs between them ("3 nights when the children were given aromatherapy" counts nights).
+MODIFIER = r"""
     (?:type\s+[12]\b                 # "110 insulin-naive type 2 diabetic patients"
       |(?!(?:of|out|per|in|at|from|to|than|for|vs|versus|by|on|with|were|was|had|have|who|and|or|
-             as|is|are|be|been|into|served)\b)
-       [A-Za-z][A-Za-z'/-]*)
+             as|is|are|be|been|into|served|the|a|an|when|where|which|that|whose|while|each|every|
+             during|after|before|
+             # units that are counted themselves: "40 US clinical centers enrolling participants"
+             studies|trials|centers|centres|sites|hospitals|clinics|practices|schools|nights|
+             sessions|visits)\b)
+       [A-Za-z](?:[A-Za-z'/]|-\d*)*     # "HIV-1 infected patients", "COVID-19 patients"
+       (?:\s*\([A-Za-z][^()\d]{0,30}\))?)  # "250 Orang Asli (aboriginal) schoolchildren"
 """
+
+# A comma between two words of the noun phrase, the noun not right after it: "20 healthy, male
+# subjects" ("male subjects" is a noun with its modifier), not "At all three post-intervention
+# time points, women in the education group" nor "between the two schedules, but patients".
+_LIST_COMMA = rf""",(?=\s+(?!and\b|but\b)(?:(?!{PARTICIPANT_NOUN})[A-Za-z]
+                                           |{PARTICIPANT_NOUN}\s+{PARTICIPANT_NOUN}))"""
 
 # A count followed by the people it counts: "Thirteen patients", "157 breast cancer patients",
 # "A total of 141 patients", "120 women were randomized", "Seventy-nine overweight and obese
@@ -33,9 +45,22 @@ _MODIFIER = r"""
 COUNT_THEN_NOUN = re.compile(
     rf"""
     (?P<n>{NUMBER})
-    (?P<modifiers>(?:\s+(?:and|but)\b)?(?:\s+{_MODIFIER}(?:\s+(?:and|but)\b)?){{0,6}}?)
-    \s+(?P<noun>{PARTICIPANT_NOUN}(?:\s+{PARTICIPANT_NOUN})*)   # "Ninety adult women"
+    (?P<modifiers>(?:\s+(?:and|but)\b)?
+      (?:\s+{MODIFIER}(?:{_LIST_COMMA})?(?:\s+(?:and|but)\b)?){{0,6}}?)
+    \s+(?P<noun>{PARTICIPANT_NOUN}(?:\s+{PARTICIPANT_NOUN})*   # "Ninety adult women"
+       (?:/{PARTICIPANT_NOUN})?)    # "One hundred and fifty-nine patients/caregivers"
     (?![-/]\w)                     # not "57,338 patient-years"
+    """,
+    _FLAGS,
+)
+
+# Two counts that share one noun, each with its own words: "Thirty pregnant and 10 nonpregnant
+# women", "2812 bDMARD-naive and 705 bDMARD-IR patients were analysed": two groups of the sample,
+# the first printed without its noun.
+JOINED_COUNTS = re.compile(
+    rf"""
+    (?P<n>{NUMBER})(?:\s+{MODIFIER}){{0,3}}?\s*,?\s+(?:and|or)\s+   # "There were 19 and 24
+    (?P<m>{NUMBER})(?:\s+{MODIFIER}){{0,3}}?\s+(?P<noun>{PARTICIPANT_NOUN})   # students who ..."
     """,
     _FLAGS,
 )
@@ -72,8 +97,10 @@ COUNT_THEN_VERB = re.compile(
     (?P<n>{NUMBER})
     (?:
         (?:\s+(?-i:[A-Z]{{2,}}s?))?          # "A total of 322 BCS were randomized" (capitals only)
-        \s+(?:were|was|had\s+been|have\s+been)\s+
-      | \s+(?=(?:randomi[sz]ed|enrolled)\s*[:;,)])   # "253 randomized: 125 to receive ..."
+        (?:\s+[a-z][\w-]*\s*\([^()]{{1,40}}\))?  # "44 migrainous (from 4-15 years of age) were"
+        \s+(?:were|was|had\s+been|have\s+been)\s+(?:equally\s+|subsequently\s+)?
+      | \s+(?=(?:randomi[sz]ed|enrolled)\s*(?:[:;,)]|of\s+whom\b))  # "253 randomized: 125 to
+                                    # receive ...", "66 patients were screened and 19 enrolled of whom"
     )
     (?:randomi[sz]ed|randomly|enrolled|enroled|included|recruited|allocated|assigned|
        accrued|entered|registered|studied|analy[sz]ed|evaluated|treated)\b
@@ -93,6 +120,23 @@ ALLOCATED_PAIR = re.compile(
     (?:,\s*(?:and\s+)?|\s+and\s+|;\s*)
     (?P<m>{NUMBER})(?:\s+(?:patients|women|participants|subjects|men|children))?
     \s+(?:were\s+)?(?:(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+)?to\b
+    """,
+    _FLAGS,
+)
+
+# Two arms given their treatments side by side, with the same verb: "1161 patients received
+# tranexamic acid and 1164 received placebo", "Twenty-four dogs received carboplatin and 26
+# received mitoxantrone", "Fifty patients were treated with docetaxel ..., and 51 patients were
+# treated with ...", "103 patients received trastuzumab plus anastrozole; 104 received ...".
+_GIVEN = r"(?:received|were\s+(?:given|treated\s+with|injected\s+with))"
+# Literal words of _GIVEN, for a cheap test before GIVEN_PAIR (which starts with a number).
+GIVEN_VERBS = ("received", "given", "treated with", "injected with")
+GIVEN_PAIR = re.compile(
+    rf"""
+    (?P<n>{NUMBER})(?:\s+[\w-]+){{0,4}}?\s+{_GIVEN}\s+[^;.()]{{1,80}}?
+    (?:,\s*(?:and\s+|while\s+)?|\s+and\s+|\s+while\s+|;\s*)
+    (?P<m>{NUMBER})(?:(?:\s+{MODIFIER}){{0,2}}?\s+{PARTICIPANT_NOUN})?
+    \s+{_GIVEN}\b
     """,
     _FLAGS,
 )
@@ -118,6 +162,7 @@ NOT_PEOPLE_BEFORE = re.compile(
     (?:
         \b(?:aged?|ages|age\s+of|ages\s+of|p|ci|grade|grades|phase|stage|stages|cycle|day|days|week|weeks|month|
            months|year|years|version|level|score|scale|step|visit|dose|type|class|trial|study|
+           status|                               # "80 ASA physical status 1 and 2 women"
            table|figure|fig|hr|rr|ratio|index|g|gy|mg|ml|kg|n\.?s)
         \s*[=:<>≤≥]?\s*
       | \b(?:group|arm|cohort)\s+                 # "group 2", not "in the experimental group: 10"
@@ -143,15 +188,29 @@ ARM_CONTEXT_AFTER = re.compile(
         (?:the\s+)?(?:(?!and\b|or\b)[\w/+-]+\s+){0,4}?(?:group|arm|cohort)\b
         (?!s|\s+(?:and|or)\s+(?:(?:a|an|the)\s+)?[\w/+-]+\s+(?:group|arm|cohort))
       | \s*\)?\s*(?:each|per\s+(?:group|arm))\b     # "(n = 65 each)"
+        # "Seventy-five HIV-1 infected patients failing first-line ART comprised the TDF+PI/r
+        # group", "... made up the control"
+      | (?:(?!(?<![\w-])\d)[^.;]){0,80}?   # no other count between ("72 women ..., of whom 37
+        \s(?:comprised|made\s+up|formed|constituted)\s+the\s+   # formed the intervention group")
+        (?:[\w/+-]+\s+){0,3}?(?:group|arm|control)\b
     )
     """,
     re.VERBOSE | re.IGNORECASE,
+)
+# "The control group consisting of 47 patients received standard radiation therapy, and the
+# respiratory-gated group consisting of 33 patients ...", "One group consisted of 21 patients
+# ..., the other group consisted of 21": a count after the group it fills ("The study group
+# consisted of 41 males" and "The research group consisted of 27 patients" are the sample).
+ARM_CONTEXT_BEFORE = re.compile(
+    r"\b(?!(?:study|research|whole|entire|total|sample)\b)[\w/+-]+\s+(?:group|arm)\s+"
+    r"(?:consisted\s+of|consisting\s+of|comprising|comprised\s+of|composed\s+of)\s*$",
+    re.IGNORECASE,
 )
 
 # A subset of a group: "12 of 13", "12 (92%) of 13", "18 patients (44%)", "12/13".
 SUBSET_AFTER = re.compile(
     rf"""
-    ^(?:(?:\s+{_MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?\s*
+    ^(?:(?:\s+{MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?\s*
     (?:
         [(\[]\s*\d+(?:\.\d+)?\s*%\s*[)\]]              # "18 patients (44%)", not "(40% of the"
       | ,\s*\d+(?:\.\d+)?\s*%                           # "(9, 9.1%)"
@@ -192,6 +251,30 @@ X_OF_Y = re.compile(
     _FLAGS,
 )
 
+# The group first, then the responders: "19 enrolled of whom 14 received at least 3 doses",
+# "120 patients were randomised, of whom 102 completed the study" (GROUP_OF_WHOM); "Of the 129
+# AN1792-treated patients, 25 were classified ... as antibody responders", "Of the 8 complete
+# responses, 7 (87.5%) were seen in ..." (OF_GROUP_THEN_COUNT). ``total`` is the group, ``n``
+# the responders.
+GROUP_OF_WHOM = re.compile(
+    rf"""
+    (?P<total>{NUMBER})(?:\s+[\w-]+){{0,4}}?,?\s+(?:of|among)\s+(?:whom|them|these)\s*,?\s+
+    (?P<n>{_COUNT_OR_ZERO})(?!\s*(?:%|[.,]\d|/))
+    """,
+    _FLAGS,
+)
+OF_GROUP_THEN_COUNT = re.compile(
+    rf"""
+    \b(?-i:Of|of|Among|among)\s+(?:the\s+|these\s+|those\s+|all\s+)?(?:total\s+of\s+)?
+    (?P<total>{NUMBER})                  # "Of the total of 48 patients who participated, 40 ..."
+    \s+[^,;.()]{{1,80}}?,\s+
+    (?P<n>{_COUNT_OR_ZERO})(?!\s*(?:%|[.,]\d|/))
+    """,
+    _FLAGS,
+)
+# A cheap test before GROUP_OF_WHOM, which starts with a number and is tried at every one.
+OF_WHOM_WORDS = ("whom", "them", "these")
+
 # "12/13", "(57/156; 36%)", "pCR rates were 6.8 % (3/45)". Dates "12/13/2005" are refused by
 # the look-arounds (no third part, no leading part), decimals by the digit guards.
 X_SLASH_Y = re.compile(
@@ -208,7 +291,8 @@ X_SLASH_Y = re.compile(
 X_PCT = re.compile(
     rf"""
     (?P<n>{_COUNT_OR_ZERO})
-    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{PARTICIPANT_NOUN}|\s+(?:events?|episodes?|deaths?))?
+    (?P<noun>(?:\s+{MODIFIER}){{0,3}}?\s+{PARTICIPANT_NOUN}|\s+(?:events?|episodes?|deaths?)
+       |\s+(?-i:CR|PR|SD|PD|pCR|ORR)s?)?      # "there were 3 PR (13%) and 13 (54%) dogs with SD"
     \s*(?:[(\[]\s*{_PCT}\s*[)\],;]|,\s*(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*[)\];,])
     """,
     _FLAGS,
@@ -228,8 +312,13 @@ PCT_N_EQUALS = re.compile(
 # "2 of 4 weeks", "3 of 5 cycles", "2 of the 3 trials".
 NOT_GROUP_AFTER = re.compile(
     rf"""
-    ^\s*(?:[A-Za-z-]+\s+)??
-    (?:arms?|groups?|weeks?|months?|days?|years?|hours?|cycles?|doses?|courses?|items?|studies|
+    ^\s*(?:[(\[]\s*\d{{1,3}}(?:\.\d+)?\s*%\s*[)\]]\s*)?     # "9/12 (75%) significant contrasts"
+    (?:[A-Za-z-]+\s+)??
+    # units that are no participants: "17 of 19 samples", "one of the three vaccine strains",
+    # "nine of the 23 ILI outbreaks", "110/202 comparisons" (a reviewer counts people, and
+    # their eyes or teeth, not specimens, microbes, events of a community or analyses)
+    (?:samples?|specimens?|strains?|isolates?|outbreaks?|comparisons?|contrasts?|analyses|
+       arms?|groups?|weeks?|months?|days?|years?|hours?|cycles?|doses?|courses?|items?|studies|
        study|trials?|centers?|centres?|sites?|hospitals?|countries|criteria|domains?|questions?|
        points?|visits?|sessions?|times|occasions|scales?|subscales?|measures?|outcomes?|
        endpoints?|end\s+points?|categories|factors?|genes?|variables?|parameters?|
@@ -265,7 +354,7 @@ NOT_COUNT_AFTER = re.compile(
 BARE_COUNT = re.compile(
     rf"""
     (?P<n>{NUMBER})
-    (?P<noun>(?:\s+{_MODIFIER}){{0,2}}?\s+{PARTICIPANT_NOUN})
+    (?P<noun>(?:\s+{MODIFIER}){{0,2}}?\s+{PARTICIPANT_NOUN})
     \s+(?:(?:had|have)\s+(?:partial|complete|stable|progressive|grade|disease|local|
                           distant|serious|severe|[\w-]+\s+(?:responses?|events?|recurrences?))|
         developed|experienced|died|relapsed|recurred|achieved|responded|suffered|required|
@@ -321,8 +410,8 @@ ARM_AFTER_VS_PAIR = re.compile(
 GROUP_COUNT = re.compile(
     rf"""
     (?P<n>{_COUNT_OR_ZERO}|{_NO_THING})
-    (?P<noun>(?:\s+{_MODIFIER}){{0,3}}?\s+{_THING}
-       |(?:\s+{_MODIFIER}){{1,3}}?(?=\s+in\s+the\b))?  # "two false negative results in the"
+    (?P<noun>(?:\s+{MODIFIER}){{0,3}}?\s+{_THING}
+       |(?:\s+{MODIFIER}){{1,3}}?(?=\s+in\s+the\b))?  # "two false negative results in the"
     (?:\s+(?:were|was))?(?:\s+(?:occurring|occurred|reported|observed|seen|found|detected))?
     \s+(?:in|on|with|among|receiving|from|treated\s+with|taking)\s+
     (?:the\s+|each\s+)?(?:(?!and\b|or\b|vs\b|versus\b)[\w/+.%()-]+\s+){{0,4}}?
@@ -336,7 +425,7 @@ GROUP_COUNT = re.compile(
 THING_COUNT = re.compile(
     rf"""
     (?P<n>{_COUNT_OR_ZERO})
-    (?P<noun>(?:\s+{_MODIFIER}){{0,2}}?\s+{_THING})
+    (?P<noun>(?:\s+{MODIFIER}){{0,2}}?\s+{_THING})
     """,
     _FLAGS,
 )
@@ -354,7 +443,7 @@ OUTCOME_SENTENCE = words_pattern("outcome_sentence_words")
 # "33 for anastrozole vs 36 for tamoxifen", "53 on tamoxifen and 86 on placebo".
 COMPARED_PAIR = re.compile(
     rf"""
-    (?P<n>{_COUNT_OR_ZERO})(?:\s+{_MODIFIER}){{0,2}}?(?:\s+{_THING})?  # "12 serious adverse events"
+    (?P<n>{_COUNT_OR_ZERO})(?:\s+{MODIFIER}){{0,2}}?(?:\s+{_THING})?  # "12 serious adverse events"
     \s+(?:with|on|for|in|after|receiving)\s+[\w/+.-]+(?:\s+[\w/+.-]+){{0,2}}?\s*,?\s*
     (?:vs\.?|versus|and|compared\s+with|but)\s+
     (?P<m>{_COUNT_OR_ZERO})(?:\s+{_THING})?
@@ -369,7 +458,7 @@ COMPARED_PAIR = re.compile(
 COUNT_THEN_PARTS = re.compile(
     rf"""
     (?P<n>{NUMBER})
-    (?:(?:\s+{_MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?
+    (?:(?:\s+{MODIFIER}){{0,4}}?\s+{PARTICIPANT_NOUN})?
     \s*\((?P<inner>[^()]{{3,200}})\)
     """,
     _FLAGS,
@@ -382,7 +471,7 @@ PART = re.compile(rf"(?P<n>{NUMBER_DIGITS})(?!\s*%)", re.VERBOSE)
 AND_PAIR = re.compile(
     rf"""
     (?P<n>{_COUNT_OR_ZERO})\s*(?:and|or|,)\s*(?P<m>{_COUNT_OR_ZERO})
-    (?:\s+{_MODIFIER}){{0,3}}?\s+{_THING}
+    (?:\s+{MODIFIER}){{0,3}}?\s+{_THING}
     (?=\s*,?\s*respectively
        # "Three and eight disease-free survival events were observed in the trastuzumab and
        # observation groups", "RCB 0-I was observed in four and eight patients in LETPAL and ..."

@@ -127,8 +127,10 @@ P_NUMBER = rf"""
         # "P = 2 × 10^-5", "P = 2 x 10(-5)", "P < 1.2 × 10−8", "P = 3*10^-4", and a bare
         # power of ten "P < 10^-5", "P < 10⁻⁸"
         (?:(?P<mantissa>\d+(?:[.\u00b7]\d+)?){S}[x\u00d7X*\u00b7]{S})?{POWER_OF_TEN}
-        # "P = 2.1e-5", "P = 3.4E-07"
-      | (?P<e_mantissa>\d*[.]?\d+)[eE](?P<e_exponent>{MINUS}?\d+)(?!\d|\.\d)
+        # "P = 2.1e-5", "P = 3.4E-07"; spaced around the "e" (statcheck's tests): "p = 1.23 e-4",
+        # "p = 1.23 e -4" (a space before the "e" only with a minus after it: "p = 0.05 each")
+      | (?P<e_mantissa>\d*[.]?\d+)(?:[eE]|{S}[eE](?={S}{MINUS}))
+        {S}(?P<e_exponent>{MINUS}?{S}\d+)(?!\d|\.\d)
       | (?P<split_decimal>{SPLIT_DECIMAL})
         # "p = 0,000", "P = 0,03": a decimal comma (European style)
       | (?P<comma_decimal>0,\d+)(?!\d|,\d)
