@@ -10,19 +10,30 @@ models with plain Python (``extractor.extract.roles.RoleModel``).
   Inference TRAIN article; positive when the drug vocabulary finds it in the article's
   ``interventions_text`` or ``comparators_text`` (what the physicians wrote down as compared).
   Every article is read twice, in its labelled sections and flattened into one paragraph
-  ("Background: ... Methods: ..."), so that the model knows both ways abstracts come.
+  ("Background: ... Methods: ..."), so that the model knows both ways abstracts come. A code
+  name the vocabulary lacks ("LCI699", "GLPG0259") is positive when those strings hold it (the
+  vocabulary cannot find it there, which taught the model that codes are never studied).
+  ``ratio`` (``--ratio``) is written with the model: another drug of the article is studied
+  only at that share of the likeliest drug's chance.
 - Conditions (``condition_role_model.json``): one instance per condition found in the text of a
-  PICO or C-TrO TRAIN abstract that annotates at least one condition; positive when
+  PICO or C-TrO TRAIN abstract that annotates at least one condition, positive when
   ``extract evaluate`` would count it right as the population's condition (a mention overlaps
-  a gold condition span, or its MeSH ID is that of a name inside one).
+  a gold condition span, or its MeSH ID is that of a name inside one); and of the Evidence
+  Inference TRAIN abstracts of ``tests/data/condition_labels.jsonl`` (labelled by hand at
+  document level as ``REVIEWER_GUIDELINES.md`` asks, read twice like the drugs' articles),
+  positive when one of its names matches a label as ``extract evaluate`` matches a reviewer's,
+  left out when it matches only an optional label. The chances with which the article's
+  likeliest condition (``minimum``) and any other (``threshold``) become its population's
+  (``conditions.population_keys``) are those that maximise the cross-validated document F1 on
+  those hand-labelled abstracts.
 
 Documents of ``--exclude`` (default ``GOLD/reviewer.jsonl``, whose abstracts come from Evidence
 Inference TRAIN and dev) are left out of training, matched by PMID and by ``source_id``
 ("evidence_inference:PMC4236431"), so that the figures measured there stay held out.
 
 L2-regularised logistic regression; the regularisation is chosen by 5-fold cross-validation on
-TRAIN (grouped by article), and the threshold from the cross-validated probabilities: the
-highest one that keeps recall at ``--recall`` (drugs) or that maximises F1 (conditions).
+TRAIN (grouped by article), and the thresholds from the cross-validated probabilities: for
+drugs the highest one that keeps recall at ``--recall``, for conditions as said above.
 Features seen in fewer than ``--min-count`` instances are left out. Never reads dev or test.
 """
 
@@ -32,8 +43,8 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +53,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, cross_val_predict
 
 from extractor.evaluate.gold import GoldDoc, GoldSpan, read_gold
+from extractor.evaluate.reviewer import match_names, name_tokens, name_variants, names_match
 from extractor.evaluate.score import (
     TREATMENT_STRINGS,
     build_article,
@@ -51,11 +63,21 @@ from extractor.evaluate.score import (
     overlaps,
     section_starts,
 )
-from extractor.extract.conditions import condition_display, condition_features, condition_mentions
+from extractor.extract.conditions import (
+    condition_display,
+    condition_features,
+    condition_mentions,
+    population_keys,
+    ruled_out,
+)
 from extractor.extract.drugs import drug_display, drug_features, drug_mentions
+from extractor.extract.mentions import SectionMatch
+from extractor.extract.roles import RoleModel
 from extractor.nlp.analysis import analyse
 
-DATA = Path(__file__).resolve().parents[1] / "extractor" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "extractor" / "data"
+CONDITION_LABELS = ROOT / "tests" / "data" / "condition_labels.jsonl"
 SPLIT = "train"
 Instance = tuple[dict[str, float], int, str]   # features, label, document id
 
@@ -92,7 +114,8 @@ def drug_instances(gold: Path, excluded: Excluded = Excluded()) -> Iterator[Inst
     for doc in read_gold(gold / "evidence_inference.jsonl"):
         if doc.split != SPLIT or excluded.holds(doc):
             continue
-        wanted = gold_drugs(s for key in TREATMENT_STRINGS for s in doc.strings.get(key, ()))
+        strings = [s for key in TREATMENT_STRINGS for s in doc.strings.get(key, ())]
+        wanted = gold_drugs(strings)
         # each abstract twice: in its labelled sections, and flattened into one paragraph with
         # the labels printed inline ("Background: ... Methods: ..."), as PubMed's unstructured
         # AbstractText and reviewer-style files give it (both copies in one fold)
@@ -100,9 +123,21 @@ def drug_instances(gold: Path, excluded: Excluded = Excluded()) -> Iterator[Inst
             analysed = analyse(build_article(version))
             groups = drug_mentions(analysed)
             for key, group in groups.items():
+                features = drug_features(analysed.sections, key, groups)
                 name, identifier = drug_display(key, group[0].text)
-                label = int(drug_identity(name, identifier) in wanted)
-                yield drug_features(analysed.sections, key, groups), label, doc.id
+                label = int(drug_identity(name, identifier) in wanted or (
+                    "code_name" in features and _named_in(group, strings)))
+                yield features, label, doc.id
+
+
+def _named_in(group: Iterable[SectionMatch], strings: Sequence[str]) -> bool:
+    """True when one of the strings holds a mention's words ("LCI699" in "LCI699 1 mg bid")."""
+    tokens = [name_tokens(string) for string in strings]
+    return any(_inside(name_tokens(m.text), words) for m in group for words in tokens)
+
+
+def _inside(part: list[str], words: list[str]) -> bool:
+    return bool(part) and any(words[i:i + len(part)] == part for i in range(len(words)))
 
 
 def condition_instances(gold: Path, excluded: Excluded = Excluded()) -> Iterator[Instance]:
@@ -128,7 +163,92 @@ def _condition_instances(doc: GoldDoc, spans: tuple[GoldSpan, ...]) -> Iterator[
         yield condition_features(analysed.sections, key, groups), int(right), doc.id
 
 
-def train(instances: list[Instance], min_count: int, recall: float | None) -> dict[str, object]:
+@dataclass
+class LabelledVersion:
+    """One reading of a hand-labelled abstract: its labels and its conditions (key, names,
+    ruled out before the model, features, index of its instance or None when it matches only
+    an optional label and is not trained on)."""
+
+    labels: list[str]
+    optional: list[str]
+    candidates: list[tuple[str, set[str], bool, dict[str, float], int | None]] = field(
+        default_factory=list)
+
+
+def labelled_condition_instances(gold: Path, excluded: Excluded, labels_path: Path,
+                                 instances: list[Instance]) -> list[LabelledVersion]:
+    """Append the instances of the hand-labelled Evidence Inference TRAIN abstracts to
+    ``instances`` and return each reading of each abstract, for choosing the thresholds."""
+    labels = {}
+    for line in labels_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            labels[record["id"]] = record
+    versions = []
+    for doc in read_gold(gold / "evidence_inference.jsonl"):
+        record = labels.get(doc.id)
+        if record is None or doc.split != SPLIT or excluded.holds(doc):
+            continue
+        for version in (doc, replace(doc, sections=())) if doc.sections else (doc,):
+            read = LabelledVersion(record["conditions"], record["conditions_optional"])
+            analysed = analyse(build_article(version))
+            groups = condition_mentions(analysed)
+            for key, group in groups.items():
+                features = condition_features(analysed.sections, key, groups)
+                name, _ = condition_display(key, group[0].text)
+                names = {name, *(m.text for m in group)}
+                label = _name_label(names, read.labels, read.optional)
+                index = None
+                if label is not None:
+                    index = len(instances)
+                    instances.append((features, label, doc.id))
+                read.candidates.append((key, names, ruled_out(analysed.sections, key, group,
+                                                              features), features, index))
+            versions.append(read)
+    return versions
+
+
+def _name_label(names: set[str], labels: Sequence[str], optional: Sequence[str]) -> int | None:
+    """1 when a name matches a label, None when it matches only an optional one, else 0."""
+    variants = set().union(*(name_variants(n) for n in names if n.strip()))
+    if any(names_match(v, label) for v in variants for label in labels):
+        return 1
+    if any(names_match(v, label) for v in variants for label in optional):
+        return None
+    return 0
+
+
+def choose_population_thresholds(versions: list[LabelledVersion], probabilities: np.ndarray,
+                                 model_weights: dict[str, float]) -> tuple[float, float, float]:
+    """(minimum, threshold, document F1) maximising the document F1 of
+    ``conditions.population_keys`` over the hand-labelled readings, with cross-validated
+    chances (a candidate left out of training, matching only an optional label, takes the
+    final model's ``model_weights``)."""
+    best = (0.0, 0.5, -1.0)
+    for minimum in (0.0, 0.1, 0.2, 0.3):
+        for threshold in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+            model = RoleModel(weights=model_weights, threshold=threshold, minimum=minimum)
+            tp = predicted = labelled = 0
+            for read in versions:
+                chance = {key: 0.0 if ruled else float(probabilities[index]) if index is not None
+                          else model.probability(features)
+                          for key, _, ruled, features, index in read.candidates}
+                chosen = population_keys(chance, model, names={
+                    key: names for key, names, _, _, _ in read.candidates})
+                found = match_names([names for key, names, _, _, _ in read.candidates
+                                     if key in chosen], read.labels, read.optional)
+                tp, predicted, labelled = (tp + found.tp, predicted + found.predicted,
+                                           labelled + found.gold)
+            p = tp / predicted if predicted else 0.0
+            r = tp / labelled if labelled else 0.0
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            if f1 > best[2] + 1e-9:
+                best = (minimum, threshold, f1)
+    return best
+
+
+def train(instances: list[Instance], min_count: int, recall: float | None
+          ) -> tuple[dict[str, object], np.ndarray]:
     counts = Counter(name for features, _, _ in instances for name in features)
     kept = [{k: v for k, v in features.items() if counts[k] >= min_count}
             for features, _, _ in instances]
@@ -157,8 +277,9 @@ def train(instances: list[Instance], min_count: int, recall: float | None) -> di
     print(f"  chose C={c}, threshold {threshold:.3f}: cross-validated precision "
           f"{tp / max(1, predicted.sum()):.3f}, recall {tp / max(1, labels.sum()):.3f} "
           f"({len(instances)} instances, {labels.sum()} positive, {len(weights)} weights)")
-    return {"threshold": round(threshold, 4), "C": c, "instances": len(instances),
-            "positives": int(labels.sum()), "weights": dict(sorted(weights.items()))}
+    return ({"threshold": round(threshold, 4), "C": c, "instances": len(instances),
+             "positives": int(labels.sum()), "weights": dict(sorted(weights.items()))},
+            probabilities)
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray, recall: float | None) -> float:
@@ -197,17 +318,30 @@ def main() -> int:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--recall", type=float, default=0.93,
                         help="cross-validated recall the drug threshold keeps")
+    parser.add_argument("--ratio", type=float, default=0.3,
+                        help="share of the likeliest drug's chance another drug needs")
+    parser.add_argument("--labels", type=Path, default=CONDITION_LABELS,
+                        help="hand-labelled conditions of Evidence Inference TRAIN abstracts")
     args = parser.parse_args()
     excluded = read_excluded(args.exclude or args.gold / "reviewer.jsonl")
     print(f"never trained on: {len(excluded.pmids)} documents of "
           f"{args.exclude or args.gold / 'reviewer.jsonl'}")
     if args.only in (None, "drug"):
         print("drugs (evidence_inference.jsonl, TRAIN):")
-        model = train(list(drug_instances(args.gold, excluded)), args.min_count, args.recall)
+        model, _ = train(list(drug_instances(args.gold, excluded)), args.min_count, args.recall)
+        model["ratio"] = args.ratio
         write("drug_role_model", model, "studied drug: given in an arm the trial compares")
     if args.only in (None, "condition"):
-        print("conditions (pico_breast_cancer.jsonl, ctro.jsonl, TRAIN):")
-        model = train(list(condition_instances(args.gold, excluded)), args.min_count, None)
+        print(f"conditions (pico_breast_cancer.jsonl, ctro.jsonl, TRAIN; {args.labels.name}):")
+        instances = list(condition_instances(args.gold, excluded))
+        versions = labelled_condition_instances(args.gold, excluded, args.labels, instances)
+        model, probabilities = train(instances, args.min_count, None)
+        weights = model["weights"]
+        assert isinstance(weights, dict)
+        minimum, threshold, f1 = choose_population_thresholds(versions, probabilities, weights)
+        print(f"  population: minimum {minimum}, threshold {threshold}: cross-validated "
+              f"document F1 {f1:.3f} on {len(versions)} readings of hand-labelled abstracts")
+        model.update(minimum=minimum, threshold=threshold)
         write("condition_role_model", model, "population condition: the participants' condition")
     return 0
 

@@ -17,6 +17,10 @@
   coordinated adjectives before a shared head noun: "glomerular and tubular injury") and the
   modifiers of ``data/disease_left_modifiers.txt`` belong to the name ("X-linked
   thrombocytopenia").
+- Role: the role model (``extract.roles``, ``condition_features``) gives each condition a
+  chance; ``population_keys`` then decides for the whole article: its likeliest condition, and
+  another only when it is as sure as the model's threshold, never a MeSH ancestor repeating a
+  chosen child's words (a reviewer lists one or two conditions where the text names five).
 - One ``Condition`` per MeSH descriptor, with every mention; ``Mention.text`` is the text as
   printed ("Discoid lupus erythematosus" keeps its capital).
 - MeSH headings: each heading of the record that is in the disease trees (C, and F03 mental
@@ -33,7 +37,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from extractor.extract.mentions import (
     SectionMatch,
@@ -44,6 +48,7 @@ from extractor.extract.mentions import (
 )
 from extractor.extract.result import Extraction, unread_doubts
 from extractor.extract.roles import (
+    RoleModel,
     has_cue,
     mention_features,
     only_background,
@@ -295,21 +300,14 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
     features = {key: condition_features(sections, key, groups) for key in groups}
     # a condition named only in the background, with no participants or aim, is not theirs; one
     # named only among the results is what happened to them
-    chance = {key: 0.0 if only_background(features[key], PARTICIPANT_CUES)
-              or only_results(features[key]) or not disease_shaped(key, groups[key])
-              or all(names_another_thing(sections, m) for m in groups[key])
+    chance = {key: 0.0 if ruled_out(sections, key, groups[key], features[key])
               else model.probability(features[key])
               for key in groups}
-    # Every trial has its participants' condition: when none reaches the threshold, the most
-    # likely one is taken (headings aside, which name it already), never one the rules above
-    # ruled out (chance 0: "no failed inductions, infections or uterine hyperstimulation" of a
-    # cervical ripening trial, named only among the results).
-    likeliest = max(chance, key=lambda key: chance[key], default=None)
-    if (headings or any(p >= model.threshold for p in chance.values())
-            or likeliest is None or chance[likeliest] == 0.0):
-        likeliest = None
-    conditions = [_condition(sections, key, group, headings.get(key),
-                             chance[key] >= model.threshold or key == likeliest)
+    population = population_keys(chance, model, bool(headings),
+                                 {key: {condition_display(key, group[0].text)[0],
+                                        *(m.text for m in group)}
+                                  for key, group in groups.items()})
+    conditions = [_condition(sections, key, group, headings.get(key), key in population)
                   for key, group in groups.items()]
     seen = {c.name.lower() for c in conditions}
     for key, heading in headings.items():
@@ -321,6 +319,68 @@ def extract_conditions(analysed: AnalysedArticle) -> Extraction[Condition]:
         conditions.append(Condition(name=name, identifier=heading.ui, source="mesh_heading",
                                     role="population", studied=True))
     return Extraction(conditions, unread_doubts(analysed, "conditions"))
+
+
+def ruled_out(sections: Sequence[AnalysedSection], key: str, group: Sequence[SectionMatch],
+              features: Mapping[str, float]) -> bool:
+    """Never the population's, whatever the model says: named only in the background with no
+    participants or aim, or only among the results; a name the vocabulary lacks that is not
+    shaped like a disease's; or only ever negated or part of another thing's name."""
+    return (only_background(features, PARTICIPANT_CUES) or only_results(features)
+            or not disease_shaped(key, group)
+            or all(names_another_thing(sections, m) for m in group))
+
+
+def population_keys(chance: Mapping[str, float], model: RoleModel, headings: bool = False,
+                    names: Mapping[str, Collection[str]] | None = None) -> set[str]:
+    """The conditions of the article's population, decided for the article, not one by one:
+    the likeliest (when its chance reaches ``model.minimum``), and others only when their
+    chance reaches ``model.threshold``; then no MeSH ancestor of another chosen condition that
+    repeats its words (``names``: "Diabetes Mellitus" of "diabetes" beside "Diabetes Mellitus,
+    Type 2"; "Virus Diseases" of "dengue virus infection" beside "Dengue"), while "Polymyositis"
+    and its child "Dermatomyositis", two names, both stay. A record with MeSH headings, which
+    name its population already, takes from the text only conditions at the threshold. A
+    chance of 0 (ruled out before the model) is never chosen."""
+    ranked = sorted((key for key, p in chance.items() if p > 0.0), key=lambda k: -chance[k])
+    chosen = [key for key in ranked if chance[key] >= model.threshold]
+    if not headings and ranked and ranked[0] not in chosen and chance[ranked[0]] >= model.minimum:
+        chosen.insert(0, ranked[0])
+    names = names or {}
+    words = {key: [_NAME_WORD.findall(name.lower()) for name in names.get(key, (key,))]
+             for key in chosen}
+    trees = {key: disease_trees(key) for key in chosen}
+    return {key for key in chosen
+            if not any(other != key and _is_ancestor(trees[key], trees[other])
+                       and _repeats_words(words[key], words[other]) for other in chosen)}
+
+
+_NAME_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _repeats_words(names: Sequence[Sequence[str]], others: Sequence[Sequence[str]]) -> bool:
+    """True when one name's words run inside another's, either way ("diabetes" in "type 2
+    diabetes", "dengue" in "dengue virus infection")."""
+    return any(_runs_inside(a, b) or _runs_inside(b, a) for a in names for b in others)
+
+
+def _runs_inside(words: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return n > 0 and any(list(words[i:i + n]) == list(part) for i in range(len(words) - n + 1))
+
+
+def disease_trees(key: str) -> list[str]:
+    """The MeSH tree numbers of a condition in the disease trees (C, F03); none when unknown."""
+    return [tree for tree in disease_records().get(key, {}).get("mesh_tree", [])
+            if tree.startswith(DISEASE_TREE_PREFIXES)]
+
+
+DISEASE_TREE_PREFIXES = ("C", "F03")
+
+
+def _is_ancestor(trees: Sequence[str], others: Sequence[str]) -> bool:
+    """True when a tree number of ``trees`` is above one of ``others`` ("C19.246" is above
+    "C19.246.300")."""
+    return any(other.startswith(tree + ".") for tree in trees for other in others)
 
 
 # After a disease name, words that make it part of the name of another thing, each from a
@@ -442,20 +502,71 @@ def condition_display(key: str, printed: str | None = None) -> tuple[str, str | 
     return record.get("name") or printed or key, disease_mesh_id(key)
 
 
+# Right before a condition: what the trial does to it, so it is the one the trial is about
+# ("for the treatment of overactive bladder", "in the prevention of recurrent HSK", "to prevent
+# smoking relapse", "Mirabegron for overactive bladder", "management of postoperative pain").
+_TARGET_BEFORE = re.compile(
+    r"(?:\b(?:treat(?:ment|ing)?|therap(?:y|ies)|management|manag(?:e|ing)|prevention|"
+    r"prevent(?:ing)?|prophylaxis|control(?:ling)?|reduc(?:e|ing)|relie(?:f|ve|ving)|cure)"
+    r"\s+(?:of\s+|for\s+|in\s+)?(?:the\s+|an?\s+)?|\bfor\s+(?:the\s+|an?\s+)?)"
+    r"(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+# Right before a condition: it is counted or measured, so it is an outcome ("the incidence of
+# postoperative nausea", "risk of stroke", "episodes of hypoglycaemia", "severity of pain",
+# "development of new metastases", "symptoms of depression").
+_OUTCOME_BEFORE = re.compile(
+    r"\b(?:incidence|occurrence|rates?|risk|episodes?|severity|frequency|number|prevalence|"
+    r"development|onset|recurrence|resolution|reduction|symptoms?|signs?|duration|degree|"
+    r"score|time\s+to)\s+(?:of|in|for)\s+(?:the\s+|an?\s+|any\s+|new\s+)?"
+    r"(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+# Right after a condition: it is what happened or what was measured ("hypotension occurred in
+# 12", "pain scores", "nausea was reported", "stroke or death at 30 days", "fatigue scale").
+_OUTCOME_AFTER = re.compile(
+    r"^[\s,)-]*(?:occurred|developed|was\s+(?:observed|reported|noted|lower|higher|less|more)|"
+    r"were\s+(?:observed|reported|noted)|scores?|rates?|events?|incidence|severity|intensity|"
+    r"episodes?|scales?|index|free|-free|questionnaire|relief)\b", re.IGNORECASE)
+CONDITION_PATTERNS = (("target_before", _TARGET_BEFORE, "before"),
+                      ("outcome_before", _OUTCOME_BEFORE, "before"),
+                      ("outcome_after", _OUTCOME_AFTER, "after"))
+
+
 def condition_features(sections: Sequence[AnalysedSection], key: str,
                        groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, float]:
     """The features the role model reads (``roles.mention_features`` of the condition's
-    mentions, ``roles.relative_features`` among the article's conditions), plus whether the
-    vocabulary knows the condition. Not its MeSH tree: the model learns from two corpora of
-    three diseases (PICO's breast cancer, whose targets are symptoms and side effects, and
-    C-TrO's glaucoma and type 2 diabetes), where the tree says which corpus a condition comes
-    from, not whose it is (trained with trees, "women with breast cancer" was no population's:
-    neoplasms weighed -1.5, eye diseases +2.0)."""
+    mentions with ``CONDITION_PATTERNS``, ``roles.relative_features`` among the article's
+    conditions), plus whether the vocabulary knows the condition, how general its MeSH
+    descriptor is (``mesh_depth``), and whether it is the ancestor of another condition of the
+    article. Not its MeSH tree: the model learns from corpora of few diseases (PICO's breast
+    cancer, whose targets are symptoms and side effects, and C-TrO's glaucoma and type 2
+    diabetes), where the tree says which corpus a condition comes from, not whose it is (trained
+    with trees, "women with breast cancer" was no population's: neoplasms weighed -1.5, eye
+    diseases +2.0)."""
     record = disease_records().get(key, {})
-    features = mention_features(sections, groups[key])
+    features = mention_features(sections, groups[key], patterns=CONDITION_PATTERNS)
     features.update(relative_features(groups, key))
     features["known"] = float(bool(record))
+    trees = disease_trees(key)
+    if trees:
+        depth = min(t.count(".") + 1 for t in trees)
+        features[f"mesh_depth:{min(depth, 4)}"] = 1.0
+        if any(t.startswith("C23") for t in trees):
+            features["mesh_sign_or_symptom"] = 1.0
+    if any(other != key and _is_ancestor(trees, other_trees)
+           for other, other_trees in _tree_standings(groups).items()):
+        features["rel:ancestor_of_other"] = 1.0
     return features
+
+
+_LAST_TREES: list[tuple[Mapping[str, Sequence[SectionMatch]], dict[str, list[str]]]] = []
+
+
+def _tree_standings(groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, list[str]]:
+    """The disease tree numbers of every condition of the article (kept for the last
+    ``groups`` asked about, as ``roles.relative_features`` keeps its standings)."""
+    if _LAST_TREES and _LAST_TREES[0][0] is groups:
+        return _LAST_TREES[0][1]
+    trees = {key: disease_trees(key) for key in groups}
+    _LAST_TREES[:] = [(groups, trees)]
+    return trees
 
 
 def only_results(features: Mapping[str, float]) -> bool:

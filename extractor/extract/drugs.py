@@ -9,7 +9,7 @@
   shape or tagger span that crosses its edge; a longer span around it wins over it ("nicotine
   sulfate"); see ``extract.mentions``. One ``Drug`` per canonical name, with every
   mention; a name the vocabulary lacks is its own lower-cased canonical name, identifier None.
-- Role (``drug_role``, ``extract.roles``): ``studied`` (given in an arm the trial compares),
+- Role (``drug_roles``, ``extract.roles``): ``studied`` (given in an arm the trial compares),
   ``background`` (given to every arm), ``measured`` (an analyte) or ``mentioned``. In the worked
   example "the most effective treatments for severe disease are thalidomide, methotrexate, and
   cyclosporin" in the Background leaves those three ``mentioned``.
@@ -198,7 +198,51 @@ def drug_mentions(analysed: AnalysedArticle) -> dict[str, list[SectionMatch]]:
          **{short: _REGIMEN_KEY + short for short in regimens}},
         extra=extra,
     )
-    return group_by_key(_regimen_drugs(matches, regimens))
+    return merge_code_names(group_by_key(_regimen_drugs(matches, regimens)), sections)
+
+
+# A code name printed beside the drug's name in brackets, either way round: "TAK-438
+# (Vonoprazan)", "human IgG (drug code GB-0998)", "SPN-804 (Oxtellar XR, Supernus ...)".
+_OPEN_BEFORE_CODE = re.compile(r"[®™]?\s*[(\[]\s*(?:(?:drug\s+)?code(?:d|\s+name)?:?\s+|formerly\s+)?$",
+                               re.IGNORECASE)
+_OPEN_AFTER_CODE = re.compile(r"^\s*[(\[]\s*")
+
+
+def merge_code_names(groups: dict[str, list[SectionMatch]],
+                     sections: Sequence[AnalysedSection]) -> dict[str, list[SectionMatch]]:
+    """Fold a code name the vocabulary lacks into the drug of the vocabulary printed beside it
+    in brackets ("TAK-438 (Vonoprazan)", "human IgG (drug code GB-0998)"): the code is a second
+    name of that drug, not a drug of its own."""
+    records = drug_records()
+    codes = [key for key, group in groups.items()
+             if key not in records and all(is_code_name(m.text) for m in group)]
+    if not codes:
+        return groups
+    by_start: dict[tuple[int, int], str] = {}
+    by_end: dict[tuple[int, int], str] = {}
+    for key, group in groups.items():
+        if key in records:
+            for m in group:
+                by_start[(m.section_index, m.start)] = key
+                by_end[(m.section_index, m.end)] = key
+    merged = {key: list(group) for key, group in groups.items()}
+    for code in codes:
+        into = None
+        for m in groups[code]:
+            text = sections[m.section_index].text
+            opened = _OPEN_BEFORE_CODE.search(text, max(0, m.start - 30), m.start)
+            if opened is not None:
+                end = opened.start()
+                into = by_end.get((m.section_index, end))
+            after = _OPEN_AFTER_CODE.match(text[m.end:m.end + 5])
+            if into is None and after is not None:
+                into = by_start.get((m.section_index, m.end + after.end()))
+            if into is not None:
+                break
+        if into is not None:
+            merged[into] = sorted([*merged[into], *merged.pop(code)],
+                                  key=lambda m: (m.section_index, m.start))
+    return merged
 
 
 _REGIMEN_KEY = "regimen:"  # the key of a regimen's short form until it is read as its drugs
@@ -218,7 +262,8 @@ def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
     """Drugs of the article: text mentions grouped by canonical name, each with its role, then
     its chemical list. Doubts: the sections read only in part."""
     groups = drug_mentions(analysed)
-    drugs = [_drug(analysed.sections, key, groups) for key in groups]
+    roles = drug_roles(analysed.sections, groups)
+    drugs = [_drug(key, groups[key], roles[key]) for key in groups]
     drugs.extend(_drugs_from_chemical_list(analysed, {d.name.lower() for d in drugs}))
     return Extraction(drugs, unread_doubts(analysed, "drugs"))
 
@@ -233,49 +278,91 @@ def drug_display(key: str, printed: str | None = None) -> tuple[str, str | None]
     return record.get("name") or printed or key, record.get("drugbank_id")
 
 
+# Around a drug: the participants' earlier or current treatment, not an arm's ("in
+# Abacavir-Treated Patients", "responders following first-line fluorouracil-based
+# chemotherapy", "refractory to systemic corticosteroids", "not adequately controlled on
+# metformin", "patients on stable methotrexate", "after failure of imatinib").
+_PRIOR_BEFORE = re.compile(
+    r"\b(?:following|after|despite|refractory\s+to|resistant\s+to|intoleran\w+\s+(?:of|to)|"
+    r"(?:failed|failure\s+(?:of|on|with)|failing)|controlled\s+(?:on|with|by)|(?:patients|"
+    r"subjects|participants)\s+(?:on|taking|using|receiving\s+stable)|previous(?:ly)?|prior|"
+    r"pre-?treated\s+with|naive\s+to)\s+(?:[\w/-]+\s+){0,3}$", re.IGNORECASE)
+_PRIOR_AFTER = re.compile(
+    r"^[\s-]*(?:treated|experienced|naive|na\u00efve|refractory|resistant|intolerant|failure|"
+    r"based\s+(?:chemotherapy|regimen|therapy)|pretreated|users?)\b", re.IGNORECASE)
+DRUG_PATTERNS = (("prior_before", _PRIOR_BEFORE, "before"), ("prior_after", _PRIOR_AFTER, "after"))
+
+
 def drug_features(sections: Sequence[AnalysedSection], key: str,
                   groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, float]:
     """The features the role model reads (``roles.mention_features`` of the drug's mentions,
     ``roles.relative_features`` among the article's drugs), plus whether the vocabulary knows
     the drug and gives it a DrugBank ID."""
     record: dict[str, Any] = drug_records().get(key, {})
-    features = mention_features(sections, groups[key], record.get("mesh_tree", []))
+    features = mention_features(sections, groups[key], record.get("mesh_tree", []),
+                                patterns=DRUG_PATTERNS)
     features.update(relative_features(groups, key))
     features["known"] = float(bool(record))
     features["drugbank"] = float(bool(record.get("drugbank_id")))
+    if not record and any(is_code_name(m.text) for m in groups[key]):
+        features["code_name"] = 1.0
     return features
 
 
-def drug_role(sections: Sequence[AnalysedSection], key: str,
-              groups: Mapping[str, Sequence[SectionMatch]]) -> DrugRole:
-    """``background`` when most mentions follow words that give it to every arm ("general
-    anaesthesia with propofol"); ``studied`` when the role model says the trial gives it, unless
-    it is only named in the background (``roles.only_background``); else ``measured`` when most
-    mentions read as an analyte ("serum creatinine", "IL-6 levels"), ``background`` when a
-    mention's sentence gives it to every arm ("all patients received propofol"), else
-    ``mentioned``."""
+# A research product's code name, which no vocabulary holds: letters and digits in one word,
+# parts joined by hyphens, each from a trial that compared one ("MSDC-0160", "LMWF-5A",
+# "CAP1-6D", "GSK961081", "LCI699", "PM01183", "Ad35-GRIN", "PTVG-HP", "Ad4-H5-Vtn").
+_CODE_NAME = re.compile(
+    r"""^(?=[^\s]*\d)(?=(?:[^\s]*[A-Z]){2})   # a digit, and two capitals or more ("O2max" of
+                                            # "VO2max" is a measure's name cut short)
+        [A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+){0,3}$""", re.VERBOSE)
+
+
+def is_code_name(text: str) -> bool:
+    """True for a code name of a research product ("MSDC-0160", "CAP1-6D"), not for a dose
+    or count ("FU 500", "T14" holds a single letter), an isotope or a unit."""
+    return len(text) >= 4 and bool(_CODE_NAME.match(text))
+
+
+def drug_roles(sections: Sequence[AnalysedSection],
+               groups: Mapping[str, Sequence[SectionMatch]]) -> dict[str, DrugRole]:
+    """The role of every drug of the article, decided together.
+
+    ``background`` when most mentions follow words that give it to every arm ("general
+    anaesthesia with propofol"); ``studied`` when the role model says the trial gives it and it
+    is not only named in the background (``roles.only_background``), and its chance is at least
+    ``RoleModel.ratio`` of the likeliest drug's of the article (a sedative given for a
+    measurement, oxygen, a drug of the participants' background beside the compared drugs
+    score far below them); else ``measured`` when most mentions read as an analyte ("serum
+    creatinine", "IL-6 levels"), ``background`` when a mention's sentence gives it to every arm
+    ("all patients received propofol"), else ``mentioned``."""
     model = role_model("drug_role_model")
-    features = drug_features(sections, key, groups)
+    features = {key: drug_features(sections, key, groups) for key in groups}
     # "under general anaesthesia with propofol and fentanyl": given to every arm, wherever named
-    if features.get("share:every_arm_before", 0.0) >= 0.5:
-        return "background"
-    if not only_background(features) and model.probability(features) >= model.threshold:
-        return "studied"
-    # the features already hold the share of mentions read as an analyte, and the cues
-    analyte = max(features.get("share:analyte_before", 0.0),
-                  features.get("share:analyte_after", 0.0))
-    if analyte >= 0.5:
-        return "measured"
-    if features.get("cue:every_arm"):
-        return "background"
-    return "mentioned"
+    every_arm = {key for key, f in features.items()
+                 if f.get("share:every_arm_before", 0.0) >= 0.5}
+    chance = {key: model.probability(f) for key, f in features.items()
+              if key not in every_arm and not only_background(f)}
+    likeliest = max(chance.values(), default=0.0)
+    roles: dict[str, DrugRole] = {}
+    for key, f in features.items():
+        p = chance.get(key)
+        if key in every_arm:
+            roles[key] = "background"
+        elif p is not None and p >= model.threshold and p >= model.ratio * likeliest:
+            roles[key] = "studied"
+        # the features already hold the share of mentions read as an analyte, and the cues
+        elif max(f.get("share:analyte_before", 0.0), f.get("share:analyte_after", 0.0)) >= 0.5:
+            roles[key] = "measured"
+        elif f.get("cue:every_arm"):
+            roles[key] = "background"
+        else:
+            roles[key] = "mentioned"
+    return roles
 
 
-def _drug(sections: tuple[AnalysedSection, ...], key: str,
-          groups: Mapping[str, list[SectionMatch]]) -> Drug:
-    group = groups[key]
+def _drug(key: str, group: list[SectionMatch], role: DrugRole) -> Drug:
     name, identifier = drug_display(key, group[0].text)
-    role = drug_role(sections, key, groups)
     return Drug(name=name, identifier=identifier, source="text", role=role,
                 studied=role == "studied", mentions=mentions_of(group, name, identifier))
 

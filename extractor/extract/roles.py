@@ -146,10 +146,17 @@ def sentence_cues(sentence: str) -> frozenset[str]:
     return frozenset(f"cue:{name}" for name, cue in CUES.items() if cue.search(sentence))
 
 
+# A pattern of one extractor's own, read on the text before or after each mention:
+# (feature name, pattern, "before" or "after").
+ContextPattern = tuple[str, re.Pattern[str], str]
+
+
 def mention_features(sections: Sequence[AnalysedSection], group: Iterable[SectionMatch],
-                     trees: Iterable[str] = ()) -> dict[str, float]:
+                     trees: Iterable[str] = (), patterns: Sequence[ContextPattern] = ()
+                     ) -> dict[str, float]:
     """Features of one drug or condition: binary ones hold when any mention has them, ``share:``
-    ones are the share of mentions that have them, ``mentions`` counts them (log)."""
+    ones are the share of mentions that have them, ``mentions`` counts them (log). ``patterns``
+    are more flags the caller reads around each mention (``ContextPattern``)."""
     features: dict[str, float] = {"bias": 1.0}
     counts: dict[str, int] = {}
     matches = list(group)
@@ -168,7 +175,9 @@ def mention_features(sections: Sequence[AnalysedSection], group: Iterable[Sectio
                                     ("analyte_before", _ANALYTE_BEFORE, before),
                                     ("analyte_after", _ANALYTE_AFTER, after),
                                     ("participants_before", _PARTICIPANTS_BEFORE, before),
-                                    ("participants_after", _PARTICIPANTS_AFTER, after)):
+                                    ("participants_after", _PARTICIPANTS_AFTER, after),
+                                    *((name, pattern, before if where == "before" else after)
+                                      for name, pattern, where in patterns)):
             if pattern.search(text):
                 flags.add(name)
         words_before = _WORD.findall(before)
@@ -265,10 +274,15 @@ def has_cue(sections: Sequence[AnalysedSection], group: Iterable[SectionMatch],
 @dataclass(frozen=True)
 class RoleModel:
     """A logistic model: ``weights`` of features, and the probability ``threshold`` above
-    which the drug or condition is what the trial is about."""
+    which the drug or condition is what the trial is about. ``minimum``: the chance below which
+    not even an article's likeliest condition is its population's; ``ratio``: the share of the
+    likeliest drug's chance another drug needs to be studied too (both chosen by
+    ``scripts/train_roles.py``, 0 when the model file names none)."""
 
     weights: Mapping[str, float]
     threshold: float
+    minimum: float = 0.0
+    ratio: float = 0.0
 
     def probability(self, features: Mapping[str, float]) -> float:
         score = sum(self.weights.get(name, 0.0) * value for name, value in features.items())
@@ -280,4 +294,5 @@ def role_model(name: str) -> RoleModel:
     """The model of ``data/<name>.json`` (``{"weights": {...}, "threshold": t}``)."""
     data = json.loads(resources.files("extractor").joinpath("data", f"{name}.json")
                       .read_text(encoding="utf-8"))
-    return RoleModel(weights=data["weights"], threshold=float(data["threshold"]))
+    return RoleModel(weights=data["weights"], threshold=float(data["threshold"]),
+                     minimum=float(data.get("minimum", 0.0)), ratio=float(data.get("ratio", 0.0)))
