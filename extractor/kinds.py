@@ -48,6 +48,11 @@ VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 InputKind = Literal["effect_estimates", "p_values", "response_counts", "arms", "sample_sizes",
                     "doubts", "text"]
 
+# What a result says of the intervention against its comparator (or, with no comparator,
+# against baseline) on an outcome, as the text reports it.
+Direction = Literal["increased", "decreased", "no_difference"]
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+
 # The field a doubt concerns.
 DoubtField = Literal["p_values", "sample_size", "response_counts", "drugs", "conditions"]
 # What kind of doubt it is; ``Doubt.value`` and ``Doubt.bound`` hold its numbers:

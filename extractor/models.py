@@ -10,6 +10,8 @@ section label (``"Results"``), or ``"abstract"`` for an unlabelled abstract.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from extractor.ids import PMID_PATTERN
@@ -18,6 +20,7 @@ from extractor.kinds import (
     CheckKind,
     ConditionRole,
     ConditionSource,
+    Direction,
     DoubtCode,
     DoubtField,
     DrugRole,
@@ -324,6 +327,35 @@ class Condition(NamedEntity):
     role: ConditionRole = "mentioned"
 
 
+class Result(Evidence):
+    """What a trial found, one result statement: the intervention against the comparator on an
+    outcome, and the direction the text reports. The evidence is the statement (its clause);
+    ``sentence`` the whole sentence.
+
+    ``intervention``/``comparator``: the groups as written; ``intervention_arm`` and
+    ``comparator_arm`` their positions in ``arms`` where the text names a stated arm. With no
+    comparator (a single-arm trial, a change within a group) ``comparator`` is null and
+    ``against_baseline`` true: the direction is the change from baseline. ``outcome`` as written,
+    ``time_point`` when printed ("at 12 weeks"). ``direction``: ``increased``, ``decreased`` or
+    ``no_difference`` for the intervention on the outcome. The numbers that support it are
+    linked, not copied: ``p_value`` and ``effect_estimate`` are positions in ``p_values`` and
+    ``effect_estimates``, ``response_counts`` positions in ``response_counts``.
+    """
+
+    intervention: str | None = None
+    comparator: str | None = None
+    intervention_arm: int | None = Field(default=None, ge=0)
+    comparator_arm: int | None = Field(default=None, ge=0)
+    against_baseline: bool = False
+    outcome: str = Field(min_length=1)
+    time_point: str | None = None
+    direction: Direction
+    p_value: int | None = Field(default=None, ge=0)
+    effect_estimate: int | None = Field(default=None, ge=0)
+    response_counts: list[int] = Field(default_factory=list)
+    sentence: str
+
+
 class Doubt(Record):
     """A value the extractor saw but rejected or distrusts, kept so a reviewer can check it.
 
@@ -355,6 +387,7 @@ class Findings(Record):
     response_counts: list[ResponseCount] = Field(default_factory=list)
     p_values: list[PValue] = Field(default_factory=list)
     effect_estimates: list[EffectEstimate] = Field(default_factory=list)
+    results: list[Result] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     doubts: list[Doubt] = Field(default_factory=list)
 
@@ -385,7 +418,7 @@ class ArticleRecord(Findings):
     def _evidence_points_into_text(self) -> ArticleRecord:
         texts = self.article.texts()
         spans: list[Evidence] = [*self.sample_sizes, *self.arms, *self.response_counts,
-                                 *self.p_values, *self.effect_estimates,
+                                 *self.p_values, *self.effect_estimates, *self.results,
                                  *(i for check in self.checks for i in check.inputs)]
         for entity in [*self.drugs, *self.conditions]:
             spans.extend(entity.mentions)
@@ -396,6 +429,13 @@ class ArticleRecord(Findings):
                 spans.append(Evidence(text=count.total_text, start=count.total_start,
                                       end=count.total_end, section="",
                                       section_index=count.total_section_index))
+        for result in self.results:
+            _points_within(result, "intervention_arm", result.intervention_arm, self.arms)
+            _points_within(result, "comparator_arm", result.comparator_arm, self.arms)
+            _points_within(result, "p_value", result.p_value, self.p_values)
+            _points_within(result, "effect_estimate", result.effect_estimate, self.effect_estimates)
+            for position in result.response_counts:
+                _points_within(result, "response_counts", position, self.response_counts)
         for span in spans:
             if span.section_index >= len(texts):
                 raise ValueError(f"section_index {span.section_index} out of range for {span.text!r}")
@@ -405,3 +445,10 @@ class ArticleRecord(Findings):
                     f"evidence {span.text!r} is not at {span.start}-{span.end} of section {label!r}"
                 )
         return self
+
+
+def _points_within(result: Result, name: str, position: int | None, items: list[Any]) -> None:
+    """A result's link ``name`` is a position of ``items`` (or null)."""
+    if position is not None and position >= len(items):
+        raise ValueError(f"result {result.text!r}: {name} {position} is not a position of its "
+                         f"{len(items)} items")

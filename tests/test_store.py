@@ -22,6 +22,7 @@ from extractor.models import (
     MeshHeading,
     PValue,
     ResponseCount,
+    Result,
     SampleSize,
     Section,
     reported_significance,
@@ -174,6 +175,7 @@ def test_foreign_keys_are_declared() -> None:
         "arms": [("pmid", "articles", "pmid")],
         "p_values": [("pmid", "articles", "pmid")],
         "effect_estimates": [("pmid", "articles", "pmid")],
+        "results": [("pmid", "articles", "pmid")],
         "checks": [("pmid", "articles", "pmid")],
         "doubts": [("pmid", "articles", "pmid")],
         # the raw record is kept even when parsing fails, so no article may exist for it
@@ -192,7 +194,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
     ensure_db_shape(db)
     fk_columns = {(name, fk.column) for name in TABLES for fk in db.table(name).foreign_keys}
     indexed = {(name, tuple(index.columns)) for name in TABLES for index in db.table(name).indexes}
-    assert len(fk_columns) == 16  # pmid of the 13 child tables, drug_id, condition_id, search_id
+    assert len(fk_columns) == 17  # pmid of the 14 child tables, drug_id, condition_id, search_id
     assert {(name, (column,)) for name, column in fk_columns} <= indexed
     assert ("drugs", ("name", "identifier")) in indexed
     assert ("conditions", ("name", "identifier")) in indexed
@@ -206,6 +208,7 @@ def test_every_foreign_key_column_is_indexed() -> None:
         ("response_counts", ResponseCount, set()),
         ("p_values", PValue, set()),
         ("doubts", Doubt, set()),
+        ("results", Result, set()),
         ("mesh_headings", MeshHeading, set()),
         ("sections", Section, set()),
         ("article_drugs", Drug, {"name", "identifier", "mentions"}),  # name, id: in drugs
@@ -221,7 +224,7 @@ def test_article_child_tables_are_every_table_pointing_at_articles() -> None:
     assert ARTICLE_CHILD_TABLES == (
         "sections", "article_drugs", "article_conditions", "mesh_headings", "chemicals",
         "publication_types", "sample_sizes", "response_counts", "arms", "p_values",
-        "effect_estimates", "checks", "doubts",
+        "effect_estimates", "results", "checks", "doubts",
     )
 
 

@@ -229,11 +229,14 @@ def save_record(db: Database, record: ArticleRecord, raw: bytes | None, source: 
             "response_counts": _listed_rows(pmid, record.response_counts),
             "p_values": p_values,
             "effect_estimates": _listed_rows(pmid, record.effect_estimates),
+            "results": _listed_rows(pmid, record.results),
             "checks": _check_rows(pmid, record),
             "doubts": _listed_rows(pmid, record.doubts),
         }
         for row in children["mesh_headings"]:
             row["qualifiers"] = json.dumps(row["qualifiers"])
+        for row in children["results"]:
+            row["response_counts"] = json.dumps(row["response_counts"])
         for row in children["arms"]:
             row["drugs"] = json.dumps(row["drugs"])
         for table, rows in children.items():

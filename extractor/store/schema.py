@@ -240,6 +240,28 @@ TABLES: dict[str, Json] = {
         "foreign_keys": [TO_ARTICLE],
         "not_null": ["measure", "value", "lower", "upper", "level", "text"],
     },
+    "results": {
+        "columns": {
+            "pmid": str,
+            "position": int,
+            "intervention": str,
+            "comparator": str,  # null: against baseline
+            "intervention_arm": int,  # position in arms, or null
+            "comparator_arm": int,
+            "against_baseline": bool,
+            "outcome": str,
+            "time_point": str,
+            "direction": str,  # increased, decreased, no_difference
+            "p_value": int,  # position in p_values, or null
+            "effect_estimate": int,  # position in effect_estimates, or null
+            "response_counts": str,  # JSON list of positions in response_counts
+            **EVIDENCE_COLUMNS,
+            "sentence": str,
+        },
+        "pk": ("pmid", "position"),
+        "foreign_keys": [TO_ARTICLE],
+        "not_null": ["outcome", "direction", "text"],
+    },
     "checks": {
         "columns": {
             "pmid": str,
