@@ -15,19 +15,28 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
 from extractor import __version__, defaults
 from extractor.errors import ExtractorError
 from extractor.ids import is_pmid
-from extractor.kinds import CHECK_KINDS, FETCH_SOURCES, SPLITS, VERDICTS
+from extractor.kinds import (
+    CHECK_KINDS,
+    EXPORT_FORMATS,
+    FETCH_SOURCES,
+    POOL_MEASURES,
+    ROW_KINDS,
+    SPLITS,
+    VERDICTS,
+)
 
 if TYPE_CHECKING:   # imported where used: `extract --help` must not load the library
     from tqdm import tqdm
 
     from extractor import store
+    from extractor.kinds import ExportFormat, PoolMeasure, RowKind
     from extractor.ncbi import fetch, search
     from extractor.run import pipeline
     from extractor.run.baseline import FileReport
@@ -540,6 +549,82 @@ def _describe_file(report: FileReport) -> str:
     if report.resumed_at:
         line += f" (resumed after {report.resumed_at:,})"
     return line if report.complete else line + "; not read to its end"
+
+
+def _r_lines() -> str:
+    from extractor.export import R_LINES
+
+    blocks = [f"{fmt}:\n" + "\n".join(f"  {line}" for line in R_LINES[fmt].splitlines())
+              for fmt in EXPORT_FORMATS]
+    return "\b\nReading the files in R:\n" + "\n".join(blocks)
+
+
+@cli.command(epilog=_r_lines())
+@click.option("-d", "--db", "db_path", default=DEFAULT_DB, show_default=True, metavar="PATH",
+              type=click.Path(dir_okay=False), help="The database to read.")
+@click.option("-f", "--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="metafor",
+              show_default=True, help="metafor / meta CSV (their column names), RevMan's data "
+                                      "import CSV, or JSON Lines.")
+@click.option("-r", "--rows", "kind", type=click.Choice(ROW_KINDS), default="contrasts",
+              show_default=True, help="One row per contrast (outcome, intervention arm against "
+                                      "comparator arm), or per arm and outcome.")
+@click.option("-m", "--measure", type=click.Choice(POOL_MEASURES), default="OR", show_default=True,
+              help="What yi is when only the arms' events are printed (log OR, log RR, RD).")
+@click.option("-p", "--pmid", "pmids", multiple=True, metavar="PMID",
+              help="Only this article (repeatable).")
+@click.option("--search-id", type=click.IntRange(min=1), metavar="N",
+              help="Only the articles a stored search found (searches.id).")
+@click.option("--where", metavar="SQL", help="Only the articles matching this SQL condition on "
+                                            "the articles table, e.g. \"year >= 2020\".")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=True, metavar="FILE", help="Where to write ('-': standard output).")
+def export(db_path: str, fmt: str, kind: str, measure: str, pmids: tuple[str, ...],
+           search_id: int | None, where: str | None, output: str) -> None:
+    """Write the findings of stored articles as rows ready to pool.
+
+    Contrast rows (one per result: an outcome, an intervention arm against
+    a comparator arm) hold the events and totals of both arms (ai, n1i, ci,
+    n2i), the reported measure, estimate and interval, yi and sei on the
+    analysis scale (log for ratios; the standard error from the interval,
+    as metafor's conv.wald does; else from the events), the P value, the
+    direction, the evidence and the verdicts of the checks on those
+    numbers. Arm rows hold each arm's size, studied drugs and events per
+    outcome. The study label is the first author and the year.
+
+    \b
+    Examples:
+      extract export -o contrasts.csv
+      extract export --format meta --where "year >= 2015" -o contrasts.csv
+      extract export --rows arms --format revman -o arms.csv
+      extract export --format jsonl --pmid 17638731
+    """
+    from extractor import store
+    from extractor.export.contrasts import arm_rows, contrast_rows
+    from extractor.export.formats import write_rows
+
+    if not os.path.exists(db_path):
+        raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
+    bad = [p for p in pmids if not is_pmid(p)]
+    if bad:
+        raise click.UsageError(f"invalid PMID {bad[0]!r}: a PMID is a positive whole number")
+    db = _open_db(db_path)
+    try:
+        chosen = store.select_pmids(db, pmids, search_id, where)
+        records = store.iter_records(db, chosen)
+        pooled = cast("PoolMeasure", measure)
+        rows = (row for record in records
+                for row in (contrast_rows(record, pooled) if kind == "contrasts"
+                            else arm_rows(record)))
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            written = write_rows(rows, cast("RowKind", kind), cast("ExportFormat", fmt), out)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    finally:
+        db.close()
+    _note(f"{written:,} {kind[:-1]} rows of {len(chosen):,} articles written to "
+          f"{'standard output' if output == '-' else output}")
 
 
 @cli.command()

@@ -69,6 +69,14 @@ DoubtCode = Literal[
     "text_unread",              # value, characters read; bound, the section's length
 ]
 
+# extract export: the file formats, the rows, the measure computed from two arms' events.
+ExportFormat = Literal["metafor", "meta", "revman", "jsonl"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+RowKind = Literal["contrasts", "arms"]
+ROW_KINDS: tuple[RowKind, ...] = get_args(RowKind)
+PoolMeasure = Literal["OR", "RR", "RD"]
+POOL_MEASURES: tuple[PoolMeasure, ...] = get_args(PoolMeasure)
+
 # The splits of a gold corpus.
 Split = Literal["train", "dev", "test"]
 SPLITS: tuple[Split, ...] = get_args(Split)

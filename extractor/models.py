@@ -70,6 +70,7 @@ class Article(Record):
     sections: list[Section] = Field(default_factory=list)
     journal: str | None = None
     year: int | None = None
+    first_author: str | None = None   # the first author's last name (or the group's name)
     doi: str | None = None
     pmcid: str | None = None
     language: str | None = None

@@ -50,6 +50,23 @@ def _effects(record: dict[str, Any]) -> str:
                      for e in record.get("effect_estimates", [])) or "-"
 
 
+_ARROWS = {"increased": "up", "decreased": "down", "no_difference": "no difference"}
+
+
+def _result(record: dict[str, Any], result: dict[str, Any]) -> str:
+    """"efalizumab vs baseline: CLASS score down, P = 0.002": one result, shortest form."""
+    against = "baseline" if result.get("against_baseline") else (result.get("comparator") or "?")
+    line = (f"{result.get('intervention') or '?'} vs {against}: {result['outcome']} "
+            f"{_ARROWS.get(result['direction'], result['direction'])}")
+    p_values, counts = record.get("p_values", []), record.get("response_counts", [])
+    if result.get("p_value") is not None and result["p_value"] < len(p_values):
+        p = p_values[result["p_value"]]
+        line += f", P {p['operator']} {p['value']:g}"
+    shown = [f"{counts[i]['responders']}/{counts[i]['total']}" for i in result.get("response_counts", [])
+             if i < len(counts) and counts[i].get("total")]
+    return line + (f" ({', '.join(shown)})" if shown else "")
+
+
 def _disagreements(record: dict[str, Any]) -> list[str]:
     """One line per check whose numbers disagree: "decision error: HR 0.95 (...), P = 0.001
     (interval implies P 0.5 to 0.6)"."""
@@ -69,7 +86,8 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
           P values   = 0.002
 
     Measured substances (drug role ``measured``) get a row of their own, under the drugs;
-    effect estimates, and every check whose numbers disagree, a row each at the end.
+    effect estimates, each result ("efalizumab vs baseline: CLASS score down, P = 0.002"), and
+    every check whose numbers disagree, a row each at the end.
     """
     title = record.get("title") or "(no title)"
     pmid = str(record["pmid"])
@@ -94,6 +112,7 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
     ]
     if record.get("effect_estimates"):
         rows.append(_row("effects", _effects(record), color))
+    rows.extend(_row("result", _result(record, r), color) for r in record.get("results", []))
     rows.extend(_row("disagrees", line, color) for line in _disagreements(record))
     measured = [d["name"] for d in drugs if d.get("role") == "measured"]
     if measured:

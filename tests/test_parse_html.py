@@ -53,6 +53,7 @@ def test_worked_example_page() -> None:
         ],
         journal="Arch Dermatol",
         year=2007,
+        first_author="Usmani",
         doi="10.1001/archderm.143.7.873",
         publication_types=["Case Reports"],
     )

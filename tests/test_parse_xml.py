@@ -637,3 +637,17 @@ def test_a_cut_off_file_yields_its_whole_records_then_fails() -> None:
     assert next(stream)[0] == "12091962"
     with pytest.raises(ParseError, match="malformed XML"):
         list(stream)
+
+
+@pytest.mark.parametrize(("authors", "expected"), [
+    ("<Author><LastName>Usmani</LastName><ForeName>N</ForeName></Author>"
+     "<Author><LastName>Goodfield</LastName></Author>", "Usmani"),
+    ("<Author><CollectiveName>PRISM Study Group</CollectiveName></Author>", "PRISM Study Group"),
+    ("<Author><ForeName>Anon</ForeName></Author><Author><LastName>Lee</LastName></Author>", "Lee"),
+    ("", None),   # no author list
+])
+def test_first_author(authors: str, expected: str | None) -> None:
+    xml = (f"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>"
+           f"<ArticleTitle>T</ArticleTitle>{'<AuthorList>' + authors + '</AuthorList>' if authors else ''}"
+           f"</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
+    assert parse_article_xml(xml.encode()).first_author == expected

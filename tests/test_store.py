@@ -241,6 +241,7 @@ def test_article_row() -> None:
         "abstract": f"{BACKGROUND} {OBSERVATIONS} {CONCLUSIONS}",
         "journal": "Arch Dermatol",
         "year": 2007,
+        "first_author": "Usmani",
         "doi": "10.1001/archderm.143.7.873",
         "pmcid": None,
         "language": "eng",

@@ -197,6 +197,17 @@ def parse_year(soup: BeautifulSoup) -> int | None:
     return None
 
 
+def parse_first_author(soup: BeautifulSoup) -> str | None:
+    """The last name of the first of ``<meta name="citation_authors" content="Usmani N;...">``
+    (the initials after the last space dropped)."""
+    authors = _meta(soup, "citation_authors")
+    first = (authors or "").split(";")[0].strip()
+    if not first:
+        return None
+    name, _, initials = first.rpartition(" ")
+    return name if name and initials.isupper() else first
+
+
 def parse_doi(soup: BeautifulSoup) -> str | None:
     """``<meta name="citation_doi">``, else the DOI link of ``#full-view-identifiers``."""
     doi = _meta(soup, "citation_doi")
@@ -270,6 +281,7 @@ def parse_page_html(html: bytes | str, pmid: str | None = None) -> Article:
         sections=parse_sections(soup),
         journal=parse_journal(soup),
         year=parse_year(soup),
+        first_author=parse_first_author(soup),
         doi=parse_doi(soup),
         pmcid=parse_pmcid(soup),
         language=None,

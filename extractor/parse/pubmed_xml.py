@@ -291,6 +291,16 @@ def parse_journal(record: etree._Element) -> str | None:
     return inline_text(article.find("Journal/Title")) or None
 
 
+def parse_first_author(record: etree._Element) -> str | None:
+    """The first ``AuthorList/Author``'s ``LastName`` (or ``CollectiveName``: "PRISM Study
+    Group"); for a book chapter, its own authors'."""
+    for author in _article(record).iterfind("AuthorList/Author"):
+        name = inline_text(author.find("LastName")) or inline_text(author.find("CollectiveName"))
+        if name:
+            return name
+    return None
+
+
 def _year_of(text: str | None) -> int | None:
     match = FIRST_YEAR.search(text or "")
     return int(match.group(1)) if match else None
@@ -429,6 +439,7 @@ def parse_article(record: etree._Element) -> Article:
         sections=parse_sections(record),
         journal=parse_journal(record),
         year=parse_year(record),
+        first_author=parse_first_author(record),
         doi=parse_doi(record),
         pmcid=parse_pmcid(record),
         language=parse_language(record),

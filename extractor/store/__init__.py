@@ -34,8 +34,10 @@ from extractor.store.reads import (
     count_raw_records,
     disagreeing_checks,
     iter_raw_records,
+    iter_records,
     load_article_record,
     load_record,
+    select_pmids,
     stored_pmids,
 )
 from extractor.store.records import delete_article, save_failure, save_raw, save_record
@@ -70,6 +72,7 @@ __all__ = [
     "ensure_db_shape",
     "file_state",
     "iter_raw_records",
+    "iter_records",
     "load_article_record",
     "load_record",
     "load_search",
@@ -80,6 +83,7 @@ __all__ = [
     "save_raw",
     "save_record",
     "save_search",
+    "select_pmids",
     "stored_pmids",
     "transaction",
 ]

@@ -4,7 +4,7 @@ checks``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlite_utils import Database
 
@@ -87,3 +87,30 @@ def disagreeing_checks(db: Database, kinds: Sequence[str] = ()) -> list[Json]:
             "position", params)
 
 
+
+
+def select_pmids(db: Database, pmids: Sequence[str] = (), search_id: int | None = None,
+                 where: str | None = None) -> list[str]:
+    """The stored PMIDs to export, in PMID order: those of ``pmids``, of the stored search
+    ``search_id`` and matching the SQL condition ``where`` on ``articles`` ("year >= 2020"),
+    all of them when none is given; a condition SQLite refuses is a ``StoreError``."""
+    sql, params = "select pmid from articles where 1", list[str]()
+    if pmids:
+        sql += f" and pmid in ({', '.join('?' for _ in pmids)})"
+        params.extend(pmids)
+    if search_id is not None:
+        sql += " and pmid in (select pmid from search_pmids where search_id = ?)"
+        params.append(str(search_id))
+    if where:
+        sql += f" and ({where})"
+    with sqlite_errors(f"cannot select the articles ({where or 'all'})", db):
+        found = [row[0] for row in db.execute(sql, params)]
+    return sorted(found, key=int)
+
+
+def iter_records(db: Database, pmids: Iterable[str]) -> Iterator[Json]:
+    """The stored record of each of ``pmids`` (those stored), one at a time."""
+    for pmid in pmids:
+        record = load_record(db, pmid)
+        if record is not None:
+            yield record

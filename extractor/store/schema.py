@@ -62,6 +62,7 @@ TABLES: dict[str, Json] = {
             "abstract": str,
             "journal": str,
             "year": int,
+            "first_author": str,
             "doi": str,
             "pmcid": str,
             "language": str,
