@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -78,7 +79,7 @@ def cli() -> None:
     \b
     Examples:
       extract 17638731                      # fetch, extract, store in extractions.db
-      extract 17638731 --json               # also print the record as JSON
+      extract 17638731 --json               # the record as JSON on stdout, nothing else
       extract --from-file pmids.txt --db trials.db
       extract --query 'efalizumab[tiab] AND lupus' --max 200   # a PubMed search
       extract --xml fixtures/pubmed_xml/17638731.xml   # offline, from a saved file
@@ -92,12 +93,13 @@ def cli() -> None:
     """
 
 
-def progress_bar(total: int, label: str, enabled: bool) -> tqdm:  # type: ignore[type-arg]
-    """A progress bar on stderr with counts, rate and ETA, drawn only on a terminal."""
+def progress_bar(total: int | None, label: str, enabled: bool) -> tqdm:  # type: ignore[type-arg]
+    """A progress bar on stderr with counts, rate and ETA (counts and rate when ``total`` is
+    unknown: files read as they stream), drawn only on a terminal."""
     from tqdm import tqdm
 
     return tqdm(total=total, desc=label, unit=" records", file=sys.stderr,
-                disable=None if enabled and total > 0 else True)
+                disable=None if enabled and total != 0 else True)
 
 
 def _note(message: str) -> None:
@@ -257,9 +259,34 @@ def _search(db: store.Database, client: fetch.PubMedClient, query: str, max_reco
     result.merge(run_result)
 
 
-def _open_db(path: str, lock_timeout: float = defaults.LOCK_TIMEOUT) -> store.Database:
+# An empty file younger than this is one another run is creating right now: not refused.
+_BEING_CREATED = 10.0
+
+
+def _open_db(path: str, lock_timeout: float = defaults.LOCK_TIMEOUT, *, init: bool = False,
+             must_exist: bool = False) -> store.Database:
+    """This tool's database at ``path``, created when missing (unless ``must_exist``).
+
+    Refused in one line: a file that is not SQLite, an SQLite database of another program's
+    tables (which would silently receive ours), and an empty file or database unless
+    ``init`` (named on purpose with --init).
+    """
     from extractor import store
 
+    state = store.inspect_database(path)
+    if state.kind == "missing" and must_exist:
+        raise click.ClickException(f"no database at {path}: run `extract PMID ...` first")
+    if state.kind == "not_sqlite":
+        raise click.ClickException(f"{path} is not an SQLite database; give another --db")
+    if state.kind == "foreign":
+        shown = ", ".join(state.tables[:5]) + (", ..." if len(state.tables) > 5 else "")
+        raise click.ClickException(f"{path} is an SQLite database of another program (tables: "
+                                   f"{shown}); give another --db")
+    if state.kind == "empty" and not init and state.age > _BEING_CREATED:
+        if must_exist:
+            raise click.ClickException(f"{path} holds no extractions (an empty database)")
+        raise click.ClickException(f"{path} is an empty file; give --init to make it this "
+                                   "tool's database, or another --db")
     try:
         return store.open_db(path, lock_timeout=lock_timeout)
     except ExtractorError as exc:
@@ -270,6 +297,9 @@ WORKERS_OPTION = click.option(
     "-w", "--workers", type=click.IntRange(min=1), envvar="EXTRACT_WORKERS", metavar="N",
     help="Extract in N processes (env EXTRACT_WORKERS)  [default: the machine's cores; "
          "a small input is done in this process]")
+INIT_OPTION = click.option(
+    "--init", is_flag=True,
+    help="Make an existing empty file (or SQLite database of no tables) this tool's database.")
 LOCK_TIMEOUT_OPTION = click.option(
     "--lock-timeout", type=click.FloatRange(min=0), envvar="EXTRACT_LOCK_TIMEOUT",
     default=defaults.LOCK_TIMEOUT, show_default=True, metavar="SECONDS",
@@ -317,6 +347,7 @@ LOCK_TIMEOUT_OPTION = click.option(
                    "[env PUBMED_DEADLINE].")
 @LOCK_TIMEOUT_OPTION
 @WORKERS_OPTION
+@INIT_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON record per article on stdout, nothing else.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no progress bar.")
 @click.option("--eutils-url", envvar="PUBMED_EUTILS_URL", metavar="URL",
@@ -333,8 +364,9 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         max_records: int | None, dry_run: bool, db_path: str, source: str,
         xml_files: tuple[Path, ...], html_files: tuple[Path, ...], reprocess: bool, force: bool,
         batch_size: int, retries: int, connect_timeout: float, read_timeout: float, deadline: float,
-        lock_timeout: float, workers: int | None, as_json: bool, quiet: bool, eutils_url: str | None,
-        page_url: str | None, api_key: str | None, email: str | None, debug: bool) -> None:
+        lock_timeout: float, workers: int | None, init: bool, as_json: bool, quiet: bool,
+        eutils_url: str | None, page_url: str | None, api_key: str | None, email: str | None,
+        debug: bool) -> None:
     """Fetch PMIDs, extract their findings and store them (the default command).
 
     Records already in the database are not fetched again (use --force);
@@ -382,7 +414,10 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
             _dry_run(client, query, max_records, as_json)
         return
     workers = workers or default_workers()
-    db = _open_db(db_path, lock_timeout)
+    if reprocess and not os.path.exists(db_path):
+        raise click.ClickException(f"no database at {db_path}: --reprocess re-extracts the records "
+                                   "a database holds")
+    db = _open_db(db_path, lock_timeout, init=init)
     result = pipeline.RunResult()
     stopped_by: ExtractorError | None = None
     try:
@@ -391,7 +426,9 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
                 with progress_bar(store.count_raw_records(db), "re-extracting", not quiet) as bar:
                     result.merge(pipeline.reprocess(db, on_progress=bar.update, workers=workers))
             if xml_files or html_files:
-                result.merge(pipeline.run_files(db, xml_files, html_files, workers=workers))
+                with progress_bar(None, "reading", not quiet) as bar:
+                    result.merge(pipeline.run_files(db, xml_files, html_files, workers=workers,
+                                                    on_progress=bar.update))
             if wanted:
                 _fetch(db, client, wanted, result, source=source, force=force, batch_size=batch_size,
                        quiet=quiet, ask_email=not (email or quiet or (eutils_url or "").strip()),
@@ -401,7 +438,7 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
                         workers)
         except ExtractorError as exc:
             stopped_by = exc
-        _report(db, result, as_json, quiet, debug)
+        _report(db, result, as_json, quiet, debug, order=wanted)
     except KeyboardInterrupt:
         click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
                    f"to do the rest.", err=True)
@@ -430,12 +467,16 @@ def _fetch(db: store.Database, client: fetch.PubMedClient, wanted: list[str], re
 
 
 def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet: bool,
-            debug: bool = False) -> None:
+            debug: bool = False, order: Sequence[str] = ()) -> None:
+    """Each stored (or already stored) record, in the order asked for (``order``; then the
+    records of files and searches as they came), then warnings and one line per failure."""
     from extractor import store
     from extractor.ids import describe_pmids
     from extractor.summary import render_summary
 
-    shown = list(dict.fromkeys([*result.stored, *result.skipped])) if as_json or not quiet else []
+    done = set(result.stored) | set(result.skipped)
+    shown = list(dict.fromkeys([*(p for p in order if p in done), *result.stored,
+                                *result.skipped])) if as_json or not quiet else []
     for pmid in shown:
         record = store.load_record(db, pmid)
         if record is None:
@@ -447,6 +488,9 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
     if result.unrequested:
         click.echo(f"Warning: NCBI's answer held {len(result.unrequested)} records nobody asked for "
                    f"({describe_pmids(dict.fromkeys(result.unrequested))}); not stored", err=True)
+    for pmid, first, again in result.reread:
+        click.echo(f"Warning: PMID {pmid} was read from {first} and again from {again}; the "
+                   "later reading is the one stored", err=True)
     if result.skipped and not quiet:
         click.echo(f"{len(result.skipped)} already stored, not fetched again (use --force to refetch)", err=True)
     if result.not_found:
@@ -477,10 +521,11 @@ def _report(db: store.Database, result: pipeline.RunResult, as_json: bool, quiet
               default=defaults.LEASE_TIMEOUT, show_default=True, metavar="SECONDS",
               help="Another baseline run writing the database is taken over once silent this "
                    "long (suspended, or its machine gone) [env EXTRACT_LEASE_TIMEOUT].")
+@INIT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no line per file.")
 def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: bool,
              dask_address: str | None, shard_dir: Path | None, lock_timeout: float,
-             lease_timeout: float, quiet: bool) -> None:
+             lease_timeout: float, init: bool, quiet: bool) -> None:
     """Read PubMed baseline and update files (pubmed25n0001.xml.gz ...) into the database.
 
     PATHS are files or directories of them (.xml.gz or .xml). Files are
@@ -514,16 +559,17 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
     from extractor.run.work import default_workers
 
     workers = workers or default_workers()
-    db = _open_db(db_path, lock_timeout)
+    db = _open_db(db_path, lock_timeout, init=init)
     try:
         if dask_address:
             done = run_baseline_dask(db, list(paths), dask_address,
                                      shard_dir or Path(f"{db_path}.shards"), workers, force,
                                      lease_timeout=lease_timeout)
         else:
-            with progress_bar(0, "reading", not quiet) as bar:
+            with progress_bar(None, "reading", not quiet) as bar:
                 done = run_baseline(db, list(paths), workers=workers, force=force,
-                                    on_progress=bar.update, lease_timeout=lease_timeout)
+                                    on_progress=bar.update, lease_timeout=lease_timeout,
+                                    on_file=None if quiet else _file_done)
     except KeyboardInterrupt:
         click.echo(f"\nInterrupted: what was stored stays in {db_path}; run the same command again "
                    f"to go on from there.", err=True)
@@ -532,13 +578,17 @@ def baseline(paths: tuple[Path, ...], db_path: str, workers: int | None, force: 
         raise click.ClickException(str(exc)) from exc
     finally:
         db.close()
-    if not quiet:
+    if not quiet and dask_address:   # a local run names each file as soon as it is done
         for report in done.files:
             _note(_describe_file(report))
     for failure in done.run.failures:
         click.echo(f"Error: {failure.line()}", err=True)
     if done.run.failures:
         sys.exit(1)
+
+
+def _file_done(report: FileReport) -> None:
+    _note(_describe_file(report))
 
 
 def _describe_file(report: FileReport) -> str:
@@ -607,7 +657,7 @@ def export(db_path: str, fmt: str, kind: str, measure: str, pmids: tuple[str, ..
     bad = [p for p in pmids if not is_pmid(p)]
     if bad:
         raise click.UsageError(f"invalid PMID {bad[0]!r}: a PMID is a positive whole number")
-    db = _open_db(db_path)
+    db = _open_db(db_path, must_exist=True)
     try:
         chosen = store.select_pmids(db, pmids, search_id, where)
         records = store.iter_records(db, chosen)
@@ -651,9 +701,7 @@ def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
     """
     from extractor import store
 
-    if not os.path.exists(db_path):
-        raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
-    db = _open_db(db_path)
+    db = _open_db(db_path, must_exist=True)
     try:
         counts = store.check_counts(db)
         rows = store.disagreeing_checks(db, kinds)
@@ -678,11 +726,14 @@ def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-s", "--split", type=click.Choice(SPLITS),
               help="Only documents of this split (default: all).")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT",
-              help="Also write the figures as JSON to REPORT.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the figures as JSON on stdout instead of the table, nothing else.")
+@click.option("--report", "json_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Also write the figures as JSON to FILE.")
 @click.option("-e", "--errors", "n_errors", type=click.IntRange(min=0), default=0, metavar="N",
               help="Print N false positives and N false negatives per field, with their sentence.")
-def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | None, n_errors: int) -> None:
+def evaluate(gold_files: tuple[Path, ...], split: str | None, as_json: bool, json_path: Path | None,
+             n_errors: int) -> None:
     """Score the extractors against human-annotated gold JSONL files.
 
     Runs exactly the extraction code of `extract` on each document's title
@@ -695,7 +746,8 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
       extract evaluate tests/data/gold_trials.jsonl       # a small file in the repository
       extract evaluate gold/*.jsonl --split test
       extract evaluate gold/ctro.jsonl --split dev --errors 5
-      extract evaluate my_gold.jsonl --json report.json
+      extract evaluate my_gold.jsonl --report report.json
+      extract evaluate my_gold.jsonl --json | jq .corpora
     """
     from extractor.evaluate import score as ev
     from extractor.evaluate.gold import load_gold
@@ -707,16 +759,37 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, json_path: Path | 
     if not docs:
         raise click.ClickException(f"no documents{' of split ' + split if split else ''} in the given files")
     try:
-        with progress_bar(len(docs), "evaluating", True) as bar:
+        with progress_bar(len(docs), "evaluating", not as_json) as bar:
             report = ev.evaluate(docs, progress=bar.update)
     except ExtractorError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(ev.render_table(report))
-    if n_errors:
-        click.echo(ev.render_errors(report, n_errors))
+    if as_json:
+        click.echo(json.dumps(ev.report_to_json(report, n_errors), indent=2))
+    else:
+        click.echo(ev.render_table(report))
+        if n_errors:
+            click.echo(ev.render_errors(report, n_errors))
     if json_path:
         json_path.write_text(json.dumps(ev.report_to_json(report, n_errors), indent=2) + "\n", encoding="utf-8")
         click.echo(f"report written to {json_path}", err=True)
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether Datasette can listen on ``host:port`` (bound as its server binds)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return True   # let Datasette say what is wrong with the host
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            return False
+    return True
 
 
 @cli.command()
@@ -738,9 +811,10 @@ def serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
     """
     from extractor.serve import datasette_args
 
-    if not os.path.exists(db_path):
-        raise click.ClickException(f"no database at {db_path}: run `extract PMID ...` first")
-    _open_db(db_path).close()   # shaped (and in WAL mode) before Datasette reads it
+    _open_db(db_path, must_exist=True).close()   # shaped (and in WAL mode) before Datasette reads it
+    if port and not _port_free(host, port):
+        raise click.ClickException(f"port {port} on {host} is in use; choose another with --port "
+                                   "(0 picks a free one)")
     try:
         args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
     except OSError as exc:   # the metadata copy or the link in the temporary directory

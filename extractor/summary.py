@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -11,8 +12,19 @@ WIDTH = 80
 LABEL_WIDTH = 13
 
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls, DEL, and the
+# bidirectional overrides, embeddings and isolates that reorder what follows them.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as its escape (``\x1b``,
+    ``\u202e``), so a record cannot move the cursor, recolour or reorder the summary."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _row(label: str, value: str, color: bool) -> str:
-    lines = textwrap.wrap(value, WIDTH - LABEL_WIDTH - 2) or ["-"]
+    lines = textwrap.wrap(printable(value), WIDTH - LABEL_WIDTH - 2) or ["-"]
     head = click.style(f"  {label:<{LABEL_WIDTH - 2}}", fg="cyan") if color else f"  {label:<{LABEL_WIDTH - 2}}"
     pad = " " * LABEL_WIDTH
     return "\n".join([head + lines[0], *(pad + line for line in lines[1:])])
@@ -89,7 +101,7 @@ def render_summary(record: dict[str, Any], color: bool = False) -> str:
     effect estimates, each result ("efalizumab vs baseline: CLASS score down, P = 0.002"), and
     every check whose numbers disagree, a row each at the end.
     """
-    title = record.get("title") or "(no title)"
+    title = printable(record.get("title") or "(no title)")
     pmid = str(record["pmid"])
     head = f"{pmid}  " + textwrap.shorten(title, WIDTH - len(pmid) - 2, placeholder="...")
     if color:

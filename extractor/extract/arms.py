@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 from extractor.extract.patterns.common import CONTEXT_WINDOW, match_after, search_before
 from extractor.extract.result import Extraction
+from extractor.extract.roles import reports_no_study
 from extractor.models import Arm, Drug, ResponseCount, SampleSize
 from extractor.nlp.analysis import AnalysedArticle
 
@@ -126,7 +127,10 @@ def _arms_of(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize]) -> l
 def extract_arms(analysed: AnalysedArticle, sample_sizes: Sequence[SampleSize],
                  drugs: Sequence[Drug]) -> Extraction[Arm]:
     """One arm per sample size of role ``arm``, in text order, with the studied drugs its label
-    names. No doubts."""
+    names; none in an article that reports no study of its own (a review, a guideline). No
+    doubts."""
+    if reports_no_study(analysed.article.publication_types):
+        return Extraction([], [])
     names = studied_names(drugs)
     return Extraction([arm.model_copy(update={"drugs": _drugs_in(arm.label, drugs, names)})
                        for arm in _arms_of(analysed, sample_sizes)], [])

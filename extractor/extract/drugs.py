@@ -36,6 +36,7 @@ from extractor.extract.roles import (
     mention_features,
     only_background,
     relative_features,
+    reports_no_study,
     role_model,
 )
 from extractor.kinds import DrugRole
@@ -263,6 +264,8 @@ def extract_drugs(analysed: AnalysedArticle) -> Extraction[Drug]:
     its chemical list. Doubts: the sections read only in part."""
     groups = drug_mentions(analysed)
     roles = drug_roles(analysed.sections, groups)
+    if reports_no_study(analysed.article.publication_types):
+        roles = {key: "mentioned" if role == "studied" else role for key, role in roles.items()}
     drugs = [_drug(key, groups[key], roles[key]) for key in groups]
     drugs.extend(_drugs_from_chemical_list(analysed, {d.name.lower() for d in drugs}))
     return Extraction(drugs, unread_doubts(analysed, "drugs"))

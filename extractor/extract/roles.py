@@ -296,3 +296,24 @@ def role_model(name: str) -> RoleModel:
                       .read_text(encoding="utf-8"))
     return RoleModel(weights=data["weights"], threshold=float(data["threshold"]),
                      minimum=float(data.get("minimum", 0.0)), ratio=float(data.get("ratio", 0.0)))
+
+
+# Publication types of an article that reports no study of its own: its drugs are studied by
+# others, and it has no arms ("Potassium" as a studied drug of a guideline, an arm labelled
+# from a review's sentence). An article that is also typed as a study keeps its roles.
+NOT_A_STUDY = frozenset({
+    "Guideline", "Practice Guideline", "Review", "Systematic Review", "Scoping Review",
+    "Meta-Analysis", "Editorial", "Comment", "Letter", "News", "Newspaper Article",
+    "Consensus Development Conference", "Consensus Development Conference, NIH",
+    "Published Erratum", "Retraction of Publication", "Expression of Concern", "Biography",
+    "Historical Article", "Interview", "Lecture", "Patient Education Handout", "Personal Narrative",
+})
+# Publication types of studies: every "... Trial", and these.
+STUDIES = frozenset({"Case Reports", "Observational Study", "Comparative Study", "Evaluation Study",
+                     "Validation Study", "Multicenter Study", "Twin Study", "Clinical Study"})
+
+
+def reports_no_study(publication_types: Sequence[str]) -> bool:
+    """True for a guideline, review, editorial, letter...: no type says it is a study."""
+    return any(t in NOT_A_STUDY for t in publication_types) and not any(
+        t in STUDIES or "Trial" in t for t in publication_types)

@@ -20,7 +20,7 @@ older file's batch can never land after a newer file's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +80,14 @@ def bulk_files(paths: Iterable[Path]) -> list[Path]:
 
 def run_baseline(db: store.Database, paths: Iterable[Path], workers: int = 1, force: bool = False,
                  on_progress: pipeline.ProgressCallback = pipeline.noop,
-                 lease_timeout: float = defaults.LEASE_TIMEOUT) -> BaselineResult:
+                 lease_timeout: float = defaults.LEASE_TIMEOUT,
+                 on_file: Callable[[FileReport], object] | None = None) -> BaselineResult:
     """Read every file of ``paths`` (see ``bulk_files``) into ``db``; files done are skipped
     unless ``force``. A file that cannot be read to its end is a failure naming it; the
-    records before the fault are stored and the next file is read. ``store.LeaseHeld`` when
-    another run is writing ``db`` (silent for less than ``lease_timeout`` seconds)."""
+    records before the fault are stored and the next file is read. ``on_progress(n)`` after
+    each ``n`` records, ``on_file(report)`` as soon as each file is finished (or skipped).
+    ``store.LeaseHeld`` when another run is writing ``db`` (silent for less than
+    ``lease_timeout`` seconds)."""
     result = BaselineResult()
     files = bulk_files(paths)
     with store.baseline_lease(db, lease_timeout) as lease, \
@@ -93,6 +96,8 @@ def run_baseline(db: store.Database, paths: Iterable[Path], workers: int = 1, fo
             report = FileReport(path.name)
             result.files.append(report)
             run_file(db, path, result.run, report, pool, lease, force, on_progress)
+            if on_file is not None:
+                on_file(report)
     return result
 
 

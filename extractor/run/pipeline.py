@@ -97,6 +97,8 @@ class RunResult:
     not_found: list[str] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     unrequested: list[str] = field(default_factory=list)   # in an answer, not asked for: dropped
+    # (pmid, where it was read first, where again): a file's later reading replaced the earlier
+    reread: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[str]:
@@ -113,6 +115,7 @@ class RunResult:
         self.not_found.extend(other.not_found)
         self.failures.extend(other.failures)
         self.unrequested.extend(other.unrequested)
+        self.reread.extend(other.reread)
 
 
 def noop(_: int) -> None:
@@ -313,19 +316,33 @@ def _page_items(db: store.Database, client: PubMedClient, pmids: list[str], resu
 
 
 def run_files(db: store.Database, xml_files: Iterable[Path], html_files: Iterable[Path],
-              workers: int = 1) -> RunResult:
+              workers: int = 1, on_progress: ProgressCallback = noop) -> RunResult:
     """Offline inputs: efetch XML files (any number of records, read in chunks) and saved
     PubMed pages.
 
     A file that cannot be read as records is a failure naming the file (the records before
-    the fault are stored); the next file is still read.
+    the fault are stored); the next file is still read. A PMID read a second time (in two
+    files, or twice in one) replaces the earlier reading, as the later file is newer:
+    ``RunResult.reread`` names it with both places.
     """
     result = RunResult()
-    items = chain(*(xml_file_items(path, "xml-file", result) for path in xml_files),
-                  *(_html_file_items(path, result) for path in html_files))
+    items: Iterator[tuple[Path, Item]] = chain(
+        ((path, item) for path in xml_files for item in xml_file_items(path, "xml-file", result)),
+        ((path, item) for path in html_files for item in _html_file_items(path, result)))
     with stop_when_locked(result):
-        _work(db, result, items, workers)
+        _work(db, result, _note_rereads(items, result), workers, on_progress)
     return result
+
+
+def _note_rereads(items: Iterable[tuple[Path, Item]], result: RunResult) -> Iterator[Item]:
+    """The items, each PMID's later readings noted in ``result.reread``."""
+    first: dict[str, Path] = {}
+    for path, item in items:
+        if item.pmid in first:
+            result.reread.append((item.pmid, str(first[item.pmid]), str(path)))
+        else:
+            first[item.pmid] = path
+        yield item
 
 
 def open_records_file(path: Path) -> BinaryIO:

@@ -45,8 +45,10 @@ from extractor.store.schema import (
     ARTICLE_CHILD_TABLES,
     DEFAULT_LOCK_TIMEOUT,
     TABLES,
+    DatabaseState,
     Json,
     ensure_db_shape,
+    inspect_database,
     open_db,
 )
 from extractor.store.searches import load_search, save_search
@@ -57,6 +59,7 @@ __all__ = [
     "TABLES",
     "Database",
     "DatabaseLocked",
+    "DatabaseState",
     "Json",
     "Lease",
     "LeaseHeld",
@@ -71,6 +74,7 @@ __all__ = [
     "disagreeing_checks",
     "ensure_db_shape",
     "file_state",
+    "inspect_database",
     "iter_raw_records",
     "iter_records",
     "load_article_record",

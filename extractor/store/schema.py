@@ -26,6 +26,8 @@ Layout (see ``TABLES``):
 from __future__ import annotations
 
 import sqlite3
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -393,6 +395,43 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
 
 FTS: dict[str, list[str]] = {"articles": ["title", "abstract"]}
 
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    """What is at a path given as the database, looked at read-only before opening it.
+
+    ``kind``: ``missing``; ``empty`` (a file of no bytes, or an SQLite database of no tables);
+    ``ours`` (this tool's tables); ``foreign`` (an SQLite database of other tables, listed in
+    ``tables``); ``not_sqlite``. ``age``: seconds since the file last changed.
+    """
+
+    kind: str
+    tables: tuple[str, ...] = ()
+    age: float = 0.0
+
+
+def inspect_database(path: str | Path) -> DatabaseState:
+    """The state of the file at ``path`` (see ``DatabaseState``); changes nothing."""
+    path = Path(path)
+    if not path.exists():
+        return DatabaseState("missing")
+    age = max(0.0, time.time() - path.stat().st_mtime)
+    if path.is_file() and path.stat().st_size == 0:
+        return DatabaseState("empty", age=age)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = tuple(row[0] for row in conn.execute(
+                "select name from sqlite_master where type = 'table' order by name"))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return DatabaseState("not_sqlite", age=age)
+    if not tables:
+        return DatabaseState("empty", age=age)
+    return DatabaseState("ours" if "articles" in tables and "raw_records" in tables else "foreign",
+                         tables, age)
 
 
 def open_db(path: str | Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Database:
