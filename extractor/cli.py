@@ -447,6 +447,7 @@ def run(pmids: tuple[str, ...], from_file: str | None, query: str | None, query_
         raise click.ClickException(str(exc)) from exc
     finally:
         client.close()
+        db.close()
     if stopped_by is not None:
         raise click.ClickException(str(stopped_by)) from stopped_by
     if not result.ok:
@@ -701,7 +702,7 @@ def checks(db_path: str, kinds: tuple[str, ...], as_json: bool) -> None:
     """
     from extractor import store
 
-    db = _open_db(db_path, must_exist=True)
+    db = _open_readonly(db_path)
     try:
         counts = store.check_counts(db)
         rows = store.disagreeing_checks(db, kinds)
@@ -774,6 +775,23 @@ def evaluate(gold_files: tuple[Path, ...], split: str | None, as_json: bool, jso
         click.echo(f"report written to {json_path}", err=True)
 
 
+def _open_readonly(path: str) -> store.Database:
+    """This tool's database at ``path``, read only (``checks``, ``serve``): nothing in it
+    changes; refused in one line when it is missing or not this tool's."""
+    from extractor import store
+
+    state = store.inspect_database(path)
+    if state.kind == "missing":
+        raise click.ClickException(f"no database at {path}: run `extract PMID ...` first")
+    if state.kind != "ours":
+        raise click.ClickException(f"{path} is not a database of this tool "
+                                   f"({'not SQLite' if state.kind == 'not_sqlite' else state.kind})")
+    try:
+        return store.open_readonly(path)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _port_free(host: str, port: int) -> bool:
     """Whether Datasette can listen on ``host:port`` (bound as its server binds)."""
     import socket
@@ -809,14 +827,16 @@ def serve(db_path: str, host: str, port: int, open_browser: bool) -> None:
       extract serve
       extract serve --db trials.db --port 8080
     """
+    from extractor import store
     from extractor.serve import datasette_args
 
-    _open_db(db_path, must_exist=True).close()   # shaped (and in WAL mode) before Datasette reads it
+    _open_readonly(db_path).close()   # this tool's database; Datasette reads it, changing nothing
     if port and not _port_free(host, port):
         raise click.ClickException(f"port {port} on {host} is in use; choose another with --port "
                                    "(0 picks a free one)")
     try:
-        args = datasette_args(db_path, host=host, port=port, open_browser=open_browser)
+        args = datasette_args(db_path, host=host, port=port, open_browser=open_browser,
+                              immutable=not store.is_writable(db_path))
     except OSError as exc:   # the metadata copy or the link in the temporary directory
         raise click.ClickException(f"cannot prepare Datasette for {db_path}: {exc}") from exc
     os.execvp(args[0], args)

@@ -11,9 +11,11 @@ called ``x"><img src=x onerror=alert(1)>.db`` is served under a safe name
 (``x_img_src_x_onerror_alert_1``, see ``safe_database_name``): Datasette is given a link of
 that name to the file, in a private folder of the temporary directory (see ``served_path``).
 
-Datasette opens the file read-only (``mode=ro``) for its queries, and ``store.open_db`` has
-put it in WAL mode: browsing while an ``extract`` run writes neither blocks the run nor shows
-half of a record (each query reads one committed state; reload for newer records).
+Datasette opens the file read-only (``mode=ro``; immutable where the file cannot be written),
+and ``extract serve`` changes nothing in it before (not even the journal mode): browsing while an
+``extract`` run writes neither blocks the run nor shows half of a record (each query reads one
+committed state; reload for newer records), and a database on read-only media is browsed as it
+is.
 
 The shipped file is the one source of the database's table and column descriptions; the
 column names and types themselves are declared in ``store.TABLES`` and
@@ -140,15 +142,18 @@ def write_metadata(db_path: str | Path, directory: Path | None = None) -> Path:
 
 
 def datasette_args(db_path: str, host: str = "127.0.0.1", port: int = 8001,
-                   open_browser: bool = False) -> list[str]:
+                   open_browser: bool = False, immutable: bool = False) -> list[str]:
     """The command line that runs Datasette from this interpreter's environment.
 
-    Writes the metadata copy first when the database is not called ``extractions`` (see
-    ``write_metadata``), and links a file whose stem is not a safe name (see ``served_path``);
-    either can raise ``OSError``.
+    Datasette reads the file read-only (``mode=ro``); with ``immutable`` (the file cannot be
+    written: read-only media, a read-only copy) it opens it as immutable (``-i``), which SQLite
+    can read without writing a -shm file. Writes the metadata copy first when the database is
+    not called ``extractions`` (see ``write_metadata``), and links a file whose stem is not a
+    safe name (see ``served_path``); either can raise ``OSError``.
     """
-    args = [sys.executable, "-m", "datasette", "serve", served_path(db_path), "--host", host,
-            "--port", str(port)]
+    served = served_path(db_path)
+    args = [sys.executable, "-m", "datasette", "serve", *(["-i", served] if immutable else [served]),
+            "--host", host, "--port", str(port)]
     if metadata_path().exists():
         args += ["--metadata", str(write_metadata(db_path))]
     args += ["--setting", "truncate_cells_html", str(TRUNCATE_CELLS)]

@@ -49,7 +49,9 @@ from extractor.store.schema import (
     Json,
     ensure_db_shape,
     inspect_database,
+    is_writable,
     open_db,
+    open_readonly,
 )
 from extractor.store.searches import load_search, save_search
 
@@ -75,6 +77,7 @@ __all__ = [
     "ensure_db_shape",
     "file_state",
     "inspect_database",
+    "is_writable",
     "iter_raw_records",
     "iter_records",
     "load_article_record",
@@ -82,6 +85,7 @@ __all__ = [
     "load_search",
     "merge_shard",
     "open_db",
+    "open_readonly",
     "save_failure",
     "save_file_state",
     "save_raw",

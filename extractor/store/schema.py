@@ -25,6 +25,7 @@ Layout (see ``TABLES``):
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -420,7 +421,7 @@ def inspect_database(path: str | Path) -> DatabaseState:
     if path.is_file() and path.stat().st_size == 0:
         return DatabaseState("empty", age=age)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=5)
         try:
             tables = tuple(row[0] for row in conn.execute(
                 "select name from sqlite_master where type = 'table' order by name"))
@@ -432,6 +433,32 @@ def inspect_database(path: str | Path) -> DatabaseState:
         return DatabaseState("empty", age=age)
     return DatabaseState("ours" if "articles" in tables and "raw_records" in tables else "foreign",
                          tables, age)
+
+
+def is_writable(path: str | Path) -> bool:
+    """Whether SQLite could write beside ``path``: the file and its folder (for the journal,
+    the -wal and -shm files) are writable. Read-only media, a read-only copy: not."""
+    path = Path(path)
+    return os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
+
+
+def _readonly_uri(path: Path) -> str:
+    """The URI that opens ``path`` read-only: immutable where SQLite could not write beside it
+    (it then needs no -shm file; a file there changes under no writer)."""
+    mode = "ro" if is_writable(path) else "ro&immutable=1"
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def open_readonly(path: str | Path) -> Database:
+    """The database at ``path`` for reading only: nothing in the file changes (no shape, not
+    even the journal mode). Where SQLite could not write at all (read-only media, a read-only
+    copy), the file is opened as immutable, so a database in WAL mode is read there too."""
+    path = Path(path)
+    with sqlite_errors(f"cannot open database {path}"):
+        conn = sqlite3.connect(_readonly_uri(path), uri=True)
+        db = Database(conn)
+        db.execute("select count(*) from sqlite_master").fetchone()
+    return db
 
 
 def open_db(path: str | Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Database:
